@@ -1,0 +1,68 @@
+"""The validated pipeline model that `parse_pipeline` produces: plain frozen data, no YAML left in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Operator = Literal["In", "NotIn", "Exists", "NotExists", "Gt", "Lt"]
+RunMode = Literal["parallel", "serial"]
+
+DEFAULT_TIMEOUT_SECONDS = 24 * 3600.0
+DEFAULT_STAGE_NAME = "default"
+
+
+@dataclass(frozen=True)
+class SelectorRequirement:
+    key: str
+    operator: Operator
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selector:
+    match_labels: dict[str, str] = field(default_factory=dict)
+    match_expressions: tuple[SelectorRequirement, ...] = ()
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    run: str
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float | None = None
+    continue_on_error: bool = False
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    stage: str
+    steps: tuple[StepSpec, ...]
+    depends_on: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float | None = None
+    agent_selector: Selector = field(default_factory=Selector)
+    continue_on_error: bool = False
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    jobs: tuple[JobSpec, ...]
+    run_mode: RunMode = "parallel"
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    name: str
+    stages: tuple[StageSpec, ...]
+    variables: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def jobs(self) -> tuple[JobSpec, ...]:
+        return tuple(job for stage in self.stages for job in stage.jobs)

@@ -1,0 +1,184 @@
+"""SQLAlchemy models: the kernel's whole durable state. Alembic migrations mirror this file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    labels: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="OFFLINE")
+    version: Mapped[str] = mapped_column(String(64), default="")
+    hostname: Mapped[str] = mapped_column(String(255), default="")
+    registered_at: Mapped[datetime]
+    last_heartbeat_at: Mapped[datetime | None]
+    # Highest agent-event sequence number accepted through GatewayService.PushEvents (per registration).
+    last_event_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Token(Base):
+    """A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # admin | registration | agent
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(String(255), default="")
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Pipeline(Base):
+    __tablename__ = "pipelines"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    spec_yaml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    next_run_number: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class PipelineRun(Base):
+    __tablename__ = "pipeline_runs"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "number"),
+        UniqueConstraint("pipeline_id", "request_id"),
+        Index("ix_pipeline_runs_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    pipeline_id: Mapped[str] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    pipeline_name: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    message: Mapped[str] = mapped_column(Text, default="")
+    # The spec as it was when the run was triggered, so later edits never change a running pipeline.
+    spec_yaml: Mapped[str] = mapped_column(Text)
+    variables: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    trigger: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(200))
+    timeout_seconds: Mapped[float]
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class StageRun(Base):
+    __tablename__ = "stage_runs"
+    __table_args__ = (UniqueConstraint("run_id", "index"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    run_mode: Mapped[str] = mapped_column(String(16))
+    timeout_seconds: Mapped[float | None]
+    started_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        Index("ix_job_runs_run", "run_id"),
+        Index("ix_job_runs_status", "status"),
+        Index("ix_job_runs_agent", "agent_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    stage_index: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(200))
+    # Position in the pipeline spec; orders serial stages and listings.
+    index: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    message: Mapped[str] = mapped_column(Text, default="")
+    exit_code: Mapped[int | None]
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    depends_on: Mapped[list[Any]] = mapped_column(default=list)
+    agent_selector: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    env: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    timeout_seconds: Mapped[float | None]
+    continue_on_error: Mapped[bool] = mapped_column(default=False)
+    agent_id: Mapped[str | None] = mapped_column(String(36))
+    lease_expires_at: Mapped[datetime | None]
+    # Set when a stage/pipeline deadline or a user cancel asked the agent to stop this job.
+    cancel_status: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class StepRun(Base):
+    __tablename__ = "step_runs"
+    __table_args__ = (Index("ix_step_runs_job", "job_run_id"), Index("ix_step_runs_run", "run_id"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job_run_id: Mapped[str] = mapped_column(ForeignKey("job_runs.id", ondelete="CASCADE"))
+    run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    run: Mapped[str] = mapped_column(Text)
+    env: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    timeout_seconds: Mapped[float | None]
+    continue_on_error: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    message: Mapped[str] = mapped_column(Text, default="")
+    exit_code: Mapped[int | None]
+    # Highest log sequence number stored; PushLogs ignores lines at or below it (idempotent resend).
+    log_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Number of lines the agent reported when the step finished; None while it runs.
+    log_line_count: Mapped[int | None] = mapped_column(BigInteger)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class LogChunk(Base):
+    """A batch of consecutive log lines of one step: lines[i] has sequence number first_seq + i."""
+
+    __tablename__ = "log_chunks"
+    __table_args__ = (Index("ix_log_chunks_step_seq", "step_run_id", "first_seq"), Index("ix_log_chunks_run", "run_id"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    step_run_id: Mapped[str] = mapped_column(ForeignKey("step_runs.id", ondelete="CASCADE"))
+    run_id: Mapped[str] = mapped_column(String(36))
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    # [[stream, time_unix_ms, text], ...] with stream one of "stdout", "stderr", "system".
+    lines: Mapped[list[Any]] = mapped_column()
+    created_at: Mapped[datetime]
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_run", "run_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str | None] = mapped_column(String(36))
+    job_run_id: Mapped[str | None] = mapped_column(String(36))
+    step_run_id: Mapped[str | None] = mapped_column(String(36))
+    agent_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""The Arcade gRPC contract: .proto sources and the Python code generated from them."""
