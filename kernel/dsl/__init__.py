@@ -1,0 +1,34 @@
+"""The pipeline DSL: `arcade.yaml` parsed and validated into the frozen model in `kernel.dsl.model`."""
+
+from kernel.dsl.durations import format_duration, parse_duration
+from kernel.dsl.errors import DslError, SpecError, SpecValidationError
+from kernel.dsl.model import (
+    DEFAULT_STAGE_NAME,
+    DEFAULT_TIMEOUT_SECONDS,
+    JobSpec,
+    PipelineSpec,
+    Selector,
+    SelectorRequirement,
+    StageSpec,
+    StepSpec,
+)
+from kernel.dsl.parse import load_pipeline, parse_pipeline, validate_pipeline
+
+__all__ = [
+    "DEFAULT_STAGE_NAME",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "DslError",
+    "JobSpec",
+    "PipelineSpec",
+    "Selector",
+    "SelectorRequirement",
+    "SpecError",
+    "SpecValidationError",
+    "StageSpec",
+    "StepSpec",
+    "format_duration",
+    "load_pipeline",
+    "parse_duration",
+    "parse_pipeline",
+    "validate_pipeline",
+]

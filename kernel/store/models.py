@@ -5,12 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kernel.store.types import UTCDateTime
+
+# Every constraint gets a deterministic name, so later migrations can drop or alter it (SQLite batch mode
+# needs names) and both backends use the same names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT on PostgreSQL; on SQLite only INTEGER PRIMARY KEY autoincrements.
+SERIAL_ID = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
+    """Base of all models.
+
+    Every foreign key also has a many-to-one relationship(): without one, the unit of work does not know
+    that a parent row must be inserted first, and one flush of a new run with its jobs and steps fails with
+    a foreign-key violation. Deletes cascade in the database (ondelete="CASCADE"), not in the ORM.
+    """
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every datetime column is timezone-aware UTC on both backends (see kernel.store.types.UTCDateTime).
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
 
 
 class Agent(Base):
@@ -39,6 +63,7 @@ class Token(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     description: Mapped[str] = mapped_column(String(255), default="")
     agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[Agent | None] = relationship()
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -65,6 +90,7 @@ class PipelineRun(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     pipeline_id: Mapped[str] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    pipeline: Mapped[Pipeline] = relationship()
     pipeline_name: Mapped[str] = mapped_column(String(200))
     number: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), default="PENDING")
@@ -87,6 +113,7 @@ class StageRun(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    pipeline_run: Mapped[PipelineRun] = relationship()
     index: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     run_mode: Mapped[str] = mapped_column(String(16))
@@ -104,6 +131,7 @@ class JobRun(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    pipeline_run: Mapped[PipelineRun] = relationship()
     stage_index: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(200))
     # Position in the pipeline spec; orders serial stages and listings.
@@ -134,7 +162,9 @@ class StepRun(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     job_run_id: Mapped[str] = mapped_column(ForeignKey("job_runs.id", ondelete="CASCADE"))
+    job_run: Mapped[JobRun] = relationship()
     run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    pipeline_run: Mapped[PipelineRun] = relationship()
     index: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     run: Mapped[str] = mapped_column(Text)
@@ -156,10 +186,14 @@ class LogChunk(Base):
     """A batch of consecutive log lines of one step: lines[i] has sequence number first_seq + i."""
 
     __tablename__ = "log_chunks"
-    __table_args__ = (Index("ix_log_chunks_step_seq", "step_run_id", "first_seq"), Index("ix_log_chunks_run", "run_id"))
+    __table_args__ = (
+        Index("ix_log_chunks_step_seq", "step_run_id", "first_seq"),
+        Index("ix_log_chunks_run", "run_id"),
+    )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(SERIAL_ID, primary_key=True, autoincrement=True)
     step_run_id: Mapped[str] = mapped_column(ForeignKey("step_runs.id", ondelete="CASCADE"))
+    step_run: Mapped[StepRun] = relationship()
     run_id: Mapped[str] = mapped_column(String(36))
     first_seq: Mapped[int] = mapped_column(BigInteger)
     last_seq: Mapped[int] = mapped_column(BigInteger)
@@ -172,7 +206,7 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_run", "run_id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(SERIAL_ID, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(64))
     run_id: Mapped[str | None] = mapped_column(String(36))
     job_run_id: Mapped[str | None] = mapped_column(String(36))

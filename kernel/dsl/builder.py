@@ -1,0 +1,237 @@
+"""Builds a `PipelineSpec` from a positioned YAML document, reporting every problem it finds on the way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kernel.dsl.agent_selector import read_selector
+from kernel.dsl.durations import format_duration
+from kernel.dsl.errors import Reporter
+from kernel.dsl.fields import FieldReader, describe
+from kernel.dsl.graph import Dependency, JobNode, check_dependencies
+from kernel.dsl.model import (
+    DEFAULT_STAGE_NAME,
+    DEFAULT_TIMEOUT_SECONDS,
+    JobSpec,
+    PipelineSpec,
+    RunMode,
+    Selector,
+    StageSpec,
+    StepSpec,
+)
+from kernel.dsl.yamlpos import Document, Path
+
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+RUN_MODES: tuple[RunMode, ...] = ("parallel", "serial")
+
+PIPELINE_KEYS = ("name", "variables", "env", "timeout", "stages", "jobs")
+STAGE_KEYS = ("name", "run_mode", "env", "timeout", "jobs")
+JOB_KEYS = ("name", "steps", "depends_on", "env", "timeout", "agent_selector", "continue_on_error")
+STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error")
+
+
+def build_pipeline(doc: Document, report: Reporter) -> PipelineSpec | None:
+    """The pipeline in `doc`, or None when `report` holds errors (it then holds every error found)."""
+    spec = _PipelineBuilder(FieldReader(doc, report)).build()
+    return None if report else spec
+
+
+@dataclass(frozen=True)
+class _Limit:
+    """The nearest enclosing timeout: nested timeouts may not be longer."""
+
+    seconds: float
+    owner: str  # "the pipeline's default", "the stage's", ...
+
+
+@dataclass(frozen=True)
+class _StageContext:
+    name: str
+    index: int
+    serial: bool
+    limit: _Limit
+
+
+class _PipelineBuilder:
+    def __init__(self, fields: FieldReader) -> None:
+        self.fields = fields
+        self.stage_names: dict[str, int] = {}  # name -> line of first definition
+        self.job_names: dict[str, int] = {}
+        self.job_nodes: list[JobNode] = []
+
+    def build(self) -> PipelineSpec | None:
+        data = self.fields.doc.data
+        if data is None:
+            message = "the file is empty; expected a mapping with 'name' and 'stages' or 'jobs'"
+            self.fields.report.add(1, 1, message)
+            return None
+        if not isinstance(data, dict):
+            self.fields.report.add(
+                1, 1, f"expected a mapping (the pipeline) at the top level, got {describe(data)}"
+            )
+            return None
+        root: dict = data
+        self.fields.mapping((), root, "the pipeline", PIPELINE_KEYS, required=("name",))
+        name = self.fields.name(("name",), root["name"], "pipeline", NAME) if "name" in root else None
+        variables = self.fields.env(("variables",), root["variables"]) if "variables" in root else {}
+        env = self.fields.env(("env",), root["env"]) if "env" in root else {}
+        limit = _Limit(DEFAULT_TIMEOUT_SECONDS, "the pipeline's default")
+        timeout = self._timeout((), root, "pipeline", None)
+        if timeout is not None:
+            limit = _Limit(timeout, "the pipeline's")
+        stages = self._stages(root, limit)
+        check_dependencies(self.job_nodes, self.fields.error)
+        if name is None or stages is None:
+            return None
+        return PipelineSpec(
+            name=name, stages=stages, variables=variables, env=env, timeout=timeout or DEFAULT_TIMEOUT_SECONDS
+        )
+
+    def _stages(self, root: dict, limit: _Limit) -> tuple[StageSpec, ...] | None:
+        if "stages" in root and "jobs" in root:
+            message = "use either 'stages' or 'jobs' at the top level, not both"
+            self.fields.error(("jobs",), message, at_key=True)
+            return None
+        if "stages" in root:
+            items = self.fields.items(("stages",), root["stages"], "stage")
+            stages = [self._stage(("stages", index), item, index, limit) for index, item in enumerate(items)]
+            return tuple(stage for stage in stages if stage is not None)
+        if "jobs" in root:
+            context = _StageContext(DEFAULT_STAGE_NAME, 0, serial=False, limit=limit)
+            return (StageSpec(name=DEFAULT_STAGE_NAME, jobs=self._jobs(("jobs",), root["jobs"], context)),)
+        self.fields.error((), "missing required key 'stages' or 'jobs'")
+        return None
+
+    def _stage(self, path: Path, value: Any, index: int, limit: _Limit) -> StageSpec | None:
+        stage = self.fields.mapping(path, value, "a stage", STAGE_KEYS, required=("name", "jobs"))
+        if stage is None:
+            return None
+        name = self._unique_name(path, stage, "stage", self.stage_names)
+        run_mode = "parallel"
+        if "run_mode" in stage:
+            run_mode = self.fields.choice((*path, "run_mode"), stage["run_mode"], RUN_MODES) or "parallel"
+        env = self.fields.env((*path, "env"), stage["env"]) if "env" in stage else {}
+        timeout = self._timeout(path, stage, "stage", limit)
+        if timeout is not None:
+            limit = _Limit(timeout, "the stage's")
+        context = _StageContext(name or "", index, serial=run_mode == "serial", limit=limit)
+        jobs = self._jobs((*path, "jobs"), stage["jobs"], context) if "jobs" in stage else ()
+        if name is None:
+            return None
+        return StageSpec(name=name, jobs=jobs, run_mode=run_mode, env=env, timeout=timeout)
+
+    def _jobs(self, path: Path, value: Any, stage: _StageContext) -> tuple[JobSpec, ...]:
+        items = self.fields.items(path, value, "job")
+        jobs = [self._job((*path, index), item, index, stage) for index, item in enumerate(items)]
+        return tuple(job for job in jobs if job is not None)
+
+    def _job(self, path: Path, value: Any, index: int, stage: _StageContext) -> JobSpec | None:
+        job = self.fields.mapping(path, value, "a job", JOB_KEYS, required=("name", "steps"))
+        if job is None:
+            return None
+        name = self._unique_name(path, job, "job", self.job_names)
+        depends_on = self._depends_on((*path, "depends_on"), job["depends_on"]) if "depends_on" in job else ()
+        env = self.fields.env((*path, "env"), job["env"]) if "env" in job else {}
+        timeout = self._timeout(path, job, "job", stage.limit)
+        limit = _Limit(timeout, "the job's") if timeout is not None else stage.limit
+        selector = Selector()
+        if "agent_selector" in job:
+            selector = read_selector(self.fields, (*path, "agent_selector"), job["agent_selector"])
+        continue_on_error = False
+        if "continue_on_error" in job:
+            continue_on_error = self.fields.boolean((*path, "continue_on_error"), job["continue_on_error"])
+        steps = self._steps((*path, "steps"), job["steps"], limit) if "steps" in job else ()
+        if name is None:
+            return None
+        dependencies = tuple(Dependency(dep, (*path, "depends_on", i)) for i, dep in enumerate(depends_on))
+        self.job_nodes.append(JobNode(name, stage.name, stage.index, index, stage.serial, dependencies))
+        return JobSpec(
+            name=name,
+            stage=stage.name,
+            steps=steps,
+            depends_on=depends_on,
+            env=env,
+            timeout=timeout,
+            agent_selector=selector,
+            continue_on_error=continue_on_error,
+        )
+
+    def _depends_on(self, path: Path, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            hint = f" (write [{value}])" if isinstance(value, str) else ""
+            self.fields.error(path, f"expected a list of job names, got {describe(value)}{hint}")
+            return ()
+        names: list[str] = []
+        for index, item in enumerate(value):
+            name = self.fields.string((*path, index), item)
+            if name is None:
+                continue
+            if name in names:
+                self.fields.error((*path, index), f"'{name}' is listed more than once in depends_on")
+                continue
+            names.append(name)
+        return tuple(names)
+
+    def _steps(self, path: Path, value: Any, limit: _Limit) -> tuple[StepSpec, ...]:
+        items = self.fields.items(path, value, "step")
+        names: dict[str, int] = {}
+        steps = [self._step((*path, index), item, index, names, limit) for index, item in enumerate(items)]
+        return tuple(step for step in steps if step is not None)
+
+    def _step(
+        self, path: Path, value: Any, index: int, names: dict[str, int], limit: _Limit
+    ) -> StepSpec | None:
+        step = self.fields.mapping(path, value, "a step", STEP_KEYS, required=("run",))
+        if step is None:
+            return None
+        if "name" in step:
+            name = self._unique_name(path, step, "step", names)
+        else:
+            name = f"step-{index + 1}"
+            self._claim(path, name, "step", names, default=True)
+        run = self.fields.string((*path, "run"), step["run"]) if "run" in step else None
+        env = self.fields.env((*path, "env"), step["env"]) if "env" in step else {}
+        timeout = self._timeout(path, step, "step", limit)
+        continue_on_error = False
+        if "continue_on_error" in step:
+            continue_on_error = self.fields.boolean((*path, "continue_on_error"), step["continue_on_error"])
+        if name is None or run is None:
+            return None
+        return StepSpec(name=name, run=run, env=env, timeout=timeout, continue_on_error=continue_on_error)
+
+    def _unique_name(self, path: Path, mapping: dict, kind: str, seen: dict[str, int]) -> str | None:
+        """The `name` of a stage, job or step; reports a bad or already used name."""
+        if "name" not in mapping:
+            return None
+        pattern = None if kind == "step" else NAME
+        name = self.fields.name((*path, "name"), mapping["name"], kind, pattern)
+        if name is not None:
+            self._claim((*path, "name"), name, kind, seen, default=False)
+        return name
+
+    def _claim(self, path: Path, name: str, kind: str, seen: dict[str, int], *, default: bool) -> None:
+        if name in seen:
+            implicit = " (the default name of this step)" if default else ""
+            first = seen[name]
+            self.fields.error(
+                path, f"duplicate {kind} name '{name}'{implicit}; first defined at line {first}"
+            )
+        else:
+            seen[name] = self.fields.doc.value_at(path)[0]
+
+    def _timeout(self, path: Path, mapping: dict, level: str, limit: _Limit | None) -> float | None:
+        if "timeout" not in mapping:
+            return None
+        where = (*path, "timeout")
+        seconds = self.fields.duration(where, mapping["timeout"])
+        if seconds is None:
+            return None
+        if limit is not None and seconds > limit.seconds:
+            self.fields.error(
+                where,
+                f"{level} timeout {format_duration(seconds)} is longer than {limit.owner} "
+                f"{format_duration(limit.seconds)}; nested timeouts can only shorten",
+            )
+        return seconds
