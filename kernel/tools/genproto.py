@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,16 +30,33 @@ def generate(out_dir: Path) -> None:
     sources = _sources(PROTO_DIR)
     protoc = [sys.executable, "-m", "grpc_tools.protoc", f"-I{PROTO_DIR}", f"-I{include}"]
     subprocess.run(
-        [*protoc, f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}", *sources],
+        [
+            *protoc,
+            f"--python_out={out_dir}",
+            f"--pyi_out={out_dir}",
+            f"--grpc_python_out={out_dir}",
+            *sources,
+        ],
         check=True,
         cwd=PROTO_DIR,
     )
     protoc_path = f"{sys.executable} -m grpc_tools.protoc -I{include}"
     subprocess.run(
         [
-            sys.executable, "-m", "protoletariat", "--python-out", str(out_dir), "--in-place",
-            "--create-package", "--exclude-google-imports",
-            "protoc", "--protoc-path", protoc_path, "--proto-path", str(PROTO_DIR), *sources,
+            sys.executable,
+            "-m",
+            "protoletariat",
+            "--python-out",
+            str(out_dir),
+            "--in-place",
+            "--create-package",
+            "--exclude-google-imports",
+            "protoc",
+            "--protoc-path",
+            protoc_path,
+            "--proto-path",
+            str(PROTO_DIR),
+            *sources,
         ],
         check=True,
         cwd=PROTO_DIR,
@@ -61,9 +77,13 @@ def check() -> int:
         generate(out)
         expected, actual = _generated_files(out), _generated_files(PROTO_DIR)
         drift = sorted(expected ^ actual)
-        drift += [f for f in sorted(expected & actual) if not filecmp.cmp(out / f, PROTO_DIR / f, shallow=False)]
+        drift += [
+            f for f in sorted(expected & actual) if not filecmp.cmp(out / f, PROTO_DIR / f, shallow=False)
+        ]
     if drift:
-        print("generated protobuf code is out of date; run `make proto`:", *drift, sep="\n  ", file=sys.stderr)
+        print(
+            "generated protobuf code is out of date; run `make proto`:", *drift, sep="\n  ", file=sys.stderr
+        )
         return 1
     print("generated protobuf code is up to date")
     return 0

@@ -1,0 +1,158 @@
+"""Agent registration, identity and liveness as the kernel sees it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+
+from kernel.auth import TokenService
+from kernel.engine import ACTIVE_JOB, RunEngine
+from kernel.errors import InvalidInput, NotFound
+from kernel.hub import AgentHub
+from kernel.journal import Journal
+from kernel.metrics import KernelMetrics
+from kernel.status import AgentState
+from kernel.store import models
+
+LABEL_KEY = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class AgentView:
+    row: models.Agent
+    status: AgentState
+    running_jobs: int
+
+
+def validate_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    for key, value in labels.items():
+        if not LABEL_KEY.match(key) or len(key) > 253:
+            raise InvalidInput(
+                f"label key '{key}': expected letters, digits, '.', '_', '/', '-' (e.g. os, cpu-cores)"
+            )
+        if len(value) > 253:
+            raise InvalidInput(f"label '{key}': value longer than 253 characters")
+    return dict(labels)
+
+
+class AgentRegistry:
+    def __init__(
+        self,
+        journal: Journal,
+        tokens: TokenService,
+        engine: RunEngine,
+        hub: AgentHub,
+        heartbeat_timeout: float,
+        metrics: KernelMetrics,
+    ) -> None:
+        self.journal = journal
+        self.tokens = tokens
+        self.engine = engine
+        self.hub = hub
+        self.heartbeat_timeout = heartbeat_timeout
+        self.metrics = metrics
+
+    def register(
+        self,
+        registration_token: str,
+        name: str,
+        labels: Mapping[str, str],
+        capacity: int,
+        version: str = "",
+        hostname: str = "",
+    ) -> tuple[models.Agent, str]:
+        self.tokens.check_registration(registration_token)
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise InvalidInput("agent name: expected 1 to 200 characters")
+        if capacity < 1:
+            raise InvalidInput(f"agent capacity: expected at least 1, got {capacity}")
+        labels = validate_labels(labels)
+        now = datetime.now(UTC)
+        with self.journal.transaction() as tx:
+            agent = tx.session.scalars(select(models.Agent).where(models.Agent.name == name)).first()
+            restarted = agent is not None
+            if agent is None:
+                agent = models.Agent(id=str(uuid.uuid4()), name=name, registered_at=now)
+                tx.session.add(agent)
+            agent.labels, agent.capacity, agent.version, agent.hostname = labels, capacity, version, hostname
+            agent.status, agent.last_heartbeat_at, agent.registered_at = AgentState.ONLINE.value, now, now
+            agent.last_event_seq = 0
+            tx.emit(
+                "agent.registered",
+                agent_id=agent.id,
+                status=agent.status,
+                payload={"name": name, "labels": labels, "capacity": capacity},
+            )
+        if restarted:
+            self.tokens.revoke_agent_tokens(agent.id)
+            self.engine.release_agent_jobs(agent.id, f"agent '{name}' registered again (it restarted)")
+        secret, _ = self.tokens.create("agent", description=f"agent {name}", agent_id=agent.id)
+        self.engine.wake()
+        return agent, secret
+
+    def unregister(self, agent_id: str) -> None:
+        self.set_status(agent_id, AgentState.OFFLINE)
+        self.tokens.revoke_agent_tokens(agent_id)
+        self.engine.release_agent_jobs(agent_id, "agent unregistered")
+
+    def update_labels(self, agent_id: str, labels: Mapping[str, str], replace: bool) -> dict[str, str]:
+        labels = validate_labels(labels)
+        with self.journal.transaction() as tx:
+            agent = tx.session.get(models.Agent, agent_id)
+            if agent is None:
+                raise NotFound(f"agent '{agent_id}' not found")
+            agent.labels = dict(labels) if replace else {**(agent.labels or {}), **labels}
+            tx.emit("agent.labels", agent_id=agent_id, payload={"labels": agent.labels})
+            result = dict(agent.labels)
+        self.engine.wake()
+        return result
+
+    def set_status(self, agent_id: str, status: AgentState) -> None:
+        with self.journal.transaction() as tx:
+            agent = tx.session.get(models.Agent, agent_id)
+            if agent is not None and agent.status != status.value:
+                agent.status = status.value
+                tx.emit("agent.status", agent_id=agent_id, status=status.value)
+        self.metrics.agents_connected.set(len(self.hub.connected()))
+
+    def _derived_status(self, agent: models.Agent, running: int, now: datetime) -> AgentState:
+        fresh = agent.last_heartbeat_at is not None and now - agent.last_heartbeat_at < timedelta(
+            seconds=self.heartbeat_timeout
+        )
+        if agent.status == AgentState.OFFLINE.value and self.hub.get(agent.id) is None or not fresh:
+            return AgentState.OFFLINE
+        if running >= agent.capacity:
+            return AgentState.BUSY
+        return AgentState.IDLE if running == 0 else AgentState.ONLINE
+
+    def list(self) -> list[AgentView]:
+        now = datetime.now(UTC)
+        J = models.JobRun
+        with self.journal.db.session() as session:
+            agents = session.scalars(select(models.Agent).order_by(models.Agent.name)).all()
+            running = dict(
+                session.execute(
+                    select(J.agent_id, func.count())
+                    .where(J.status.in_(ACTIVE_JOB), J.agent_id.is_not(None))
+                    .group_by(J.agent_id)
+                ).all()
+            )
+        return [
+            AgentView(a, self._derived_status(a, running.get(a.id, 0), now), running.get(a.id, 0))
+            for a in agents
+        ]
+
+    def get(self, ref: str) -> AgentView:
+        with self.journal.db.session() as session:
+            agent = session.scalars(
+                select(models.Agent).where(or_(models.Agent.id == ref, models.Agent.name == ref))
+            ).first()
+        if agent is None:
+            raise NotFound(f"agent '{ref}' not found")
+        return next(view for view in self.list() if view.row.id == agent.id)

@@ -1,0 +1,108 @@
+"""One kernel instance: store, bus, engine, registries, and the gRPC and HTTP servers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import uvicorn
+
+from kernel.agents import AgentRegistry
+from kernel.auth import TokenService
+from kernel.config import Settings, split_addr
+from kernel.engine import RunEngine
+from kernel.events import EventBus
+from kernel.grpc_server import build_server
+from kernel.hub import AgentHub
+from kernel.journal import Journal
+from kernel.logstore import LogStore
+from kernel.metrics import KernelMetrics
+from kernel.pipelines import PipelineCatalog
+from kernel.queries import RunQueries
+from kernel.store import Database
+
+log = logging.getLogger("arcade.kernel")
+
+
+def bind_socket(addr: str) -> socket.socket:
+    host, port = split_addr(addr)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {addr}: {exc.strerror}") from exc
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+class Kernel:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.bus = EventBus()
+        self.metrics = KernelMetrics()
+        self.journal = Journal(self.db, self.bus)
+        self.tokens = TokenService(self.db, settings.admin_token)
+        self.hub = AgentHub()
+        self.engine = RunEngine(self.journal, self.hub, settings.heartbeat_timeout, self.metrics)
+        self.agents = AgentRegistry(
+            self.journal, self.tokens, self.engine, self.hub, settings.heartbeat_timeout, self.metrics
+        )
+        self.pipelines = PipelineCatalog(self.journal)
+        self.queries = RunQueries(self.db)
+        self.logs = LogStore(self.journal, self.metrics)
+        self.grpc_port = 0
+        self.http_port = 0
+        self._grpc_server = None
+        self._http_server: uvicorn.Server | None = None
+        self._http_task: asyncio.Task[None] | None = None
+
+    @property
+    def grpc_target(self) -> str:
+        return f"{split_addr(self.settings.grpc_addr)[0]}:{self.grpc_port}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{split_addr(self.settings.http_addr)[0]}:{self.http_port}"
+
+    async def start(self) -> None:
+        from kernel.http.app import build_app  # the HTTP layer depends on a fully built kernel
+
+        self.db.migrate()
+        await self.engine.start()
+        self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
+        await self._grpc_server.start()
+        sock = bind_socket(self.settings.http_addr)
+        self.http_port = sock.getsockname()[1]
+        config = uvicorn.Config(build_app(self), log_level="warning", lifespan="off", access_log=False)
+        self._http_server = uvicorn.Server(config)
+        self._http_task = asyncio.create_task(self._http_server.serve(sockets=[sock]), name="arcade-http")
+        while not self._http_server.started:
+            if self._http_task.done():
+                self._http_task.result()
+            await asyncio.sleep(0.01)
+        log.info("kernel listening: gRPC %s, HTTP %s", self.grpc_target, self.http_url)
+
+    async def stop(self) -> None:
+        self.hub.close_all()
+        if self._http_server is not None:
+            self._http_server.should_exit = True
+        if self._http_task is not None:
+            await self._http_task
+        if self._grpc_server is not None:
+            await self._grpc_server.stop(grace=1.0)
+            self._grpc_server = None
+        await self.engine.stop()
+        self.db.dispose()
+
+    async def serve_forever(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()

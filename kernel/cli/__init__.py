@@ -1,0 +1,1 @@
+"""The `arcade` command line."""

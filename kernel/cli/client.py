@@ -1,0 +1,68 @@
+"""The CLI's HTTP client for the kernel's /api/v1, with errors users can act on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(
+        self, message: str, exit_code: int = EXIT_FAILED, errors: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.errors = errors or []
+
+
+class ApiClient:
+    def __init__(self, server: str, token: str, timeout: float = 30.0) -> None:
+        if not server.startswith(("http://", "https://")):
+            server = "http://" + server
+        self.server = server.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.server, headers=headers, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _check(self, response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"detail": response.text}
+        detail = body.get("detail") or body.get("title") or response.reason_phrase
+        code = EXIT_USAGE if response.status_code in (400, 401, 403, 404, 422) else EXIT_FAILED
+        raise CliError(detail, code, body.get("errors"))
+
+    def request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        try:
+            response = self._http.request(method, "/api/v1" + path, json=body, params=params)
+        except httpx.HTTPError as exc:
+            raise CliError(f"cannot reach the kernel at {self.server}: {exc}") from exc
+        self._check(response)
+        return response.json() if response.content else None
+
+    def stream_lines(self, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        try:
+            with self._http.stream(
+                "GET", "/api/v1" + path, params=params, timeout=httpx.Timeout(30.0, read=None)
+            ) as response:
+                if not response.is_success:
+                    response.read()
+                    self._check(response)
+                for line in response.iter_lines():
+                    if line:
+                        yield json.loads(line)
+        except httpx.HTTPError as exc:
+            raise CliError(f"lost the connection to the kernel at {self.server}: {exc}") from exc

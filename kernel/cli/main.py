@@ -1,0 +1,146 @@
+"""`arcade`: the command line of the kernel, the agent and the client operations (DESIGN §3)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from kernel.cli import ops, run, server
+from kernel.cli.client import CliError
+from kernel.cli.output import error
+
+DEFAULT_SERVER = "http://127.0.0.1:8080"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _client_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server", default=None, help=f"kernel HTTP URL (env ARCADE_SERVER, default {DEFAULT_SERVER})"
+    )
+    parser.add_argument(
+        "--token", default=os.environ.get("ARCADE_TOKEN", ""), help="admin token (env ARCADE_TOKEN)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def _command(
+    sub: argparse._SubParsersAction, name: str, handler: Handler, help: str, client: bool = True
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help, description=help)
+    if client:
+        _client_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arcade", description="Arcade: self-hosted CI/CD")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(sub, "server", server.cmd_server, "run the kernel", client=False)
+    p.add_argument("--config", help="TOML settings file (ARCADE_* environment variables override it)")
+    p.add_argument("--grpc-addr", help="override ARCADE_GRPC_ADDR")
+    p.add_argument("--http-addr", help="override ARCADE_HTTP_ADDR")
+    p.add_argument("--database-url", help="override ARCADE_DATABASE_URL")
+
+    p = _command(sub, "agent", server.cmd_agent, "run an agent", client=False)
+    p.add_argument(
+        "--server",
+        default=os.environ.get("ARCADE_GRPC_TARGET", "127.0.0.1:9090"),
+        help="kernel gRPC address HOST:PORT",
+    )
+    p.add_argument(
+        "--token", default=os.environ.get("ARCADE_TOKEN", ""), help="registration token (env ARCADE_TOKEN)"
+    )
+    p.add_argument(
+        "--label", action="append", default=[], metavar="KEY=VALUE", help="agent label (repeatable)"
+    )
+    p.add_argument("--capacity", type=int, default=1, help="jobs run at once (default 1)")
+    p.add_argument("--workdir", default=".arcade-agent", help="folder for job workspaces")
+    p.add_argument("--name", default="", help="agent name (default: the host name)")
+    p.add_argument(
+        "--no-stream", action="store_true", help="poll with FetchJobRun instead of a Connect stream"
+    )
+
+    p = _command(sub, "up", server.cmd_up, "kernel and local agents in one process tree", client=False)
+    p.add_argument("--data", default=".arcade", help="data folder (default .arcade)")
+    p.add_argument("--agents", type=int, default=1, help="number of local agents (default 1)")
+    p.add_argument("--grpc-addr", help="override ARCADE_GRPC_ADDR")
+    p.add_argument("--http-addr", help="override ARCADE_HTTP_ADDR")
+
+    p = _command(sub, "run", run.cmd_run, "run a pipeline file and follow its logs")
+    p.add_argument("file")
+    p.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="override a variable")
+    p.add_argument("--data", help="embedded mode: keep the kernel's data in this folder")
+
+    p = _command(sub, "validate", run.cmd_validate, "check a pipeline file", client=False)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+
+    pipeline = sub.add_parser("pipeline", help="manage pipelines").add_subparsers(
+        dest="action", required=True
+    )
+    p = _command(pipeline, "create", ops.cmd_pipeline_create, "store a pipeline from a file")
+    p.add_argument("file")
+    p.add_argument(
+        "--upsert", action="store_true", help="replace the spec of an existing pipeline of that name"
+    )
+    _command(pipeline, "list", ops.cmd_pipeline_list, "list pipelines")
+    p = _command(pipeline, "trigger", ops.cmd_pipeline_trigger, "start a run")
+    p.add_argument("pipeline", help="pipeline name or id")
+    p.add_argument("--var", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--request-id", help="idempotency key: the same key returns the same run")
+    p.add_argument("--follow", action="store_true", help="follow the logs; exit 0 iff the run succeeded")
+    p = _command(pipeline, "runs", ops.cmd_pipeline_runs, "list runs of a pipeline")
+    p.add_argument("pipeline")
+    p.add_argument("--limit", type=int, default=20)
+
+    p = _command(sub, "logs", ops.cmd_logs, "print a run's logs")
+    p.add_argument("run", help="run id, id prefix or PIPELINE#NUMBER")
+    p.add_argument("--follow", "-f", action="store_true", help="stream new lines until the run is complete")
+    p = _command(sub, "cancel", ops.cmd_cancel, "cancel a run")
+    p.add_argument("run")
+    p = _command(sub, "show", ops.cmd_show, "show a run with its jobs")
+    p.add_argument("run")
+    _command(sub, "agents", ops.cmd_agents, "list agents")
+
+    token = sub.add_parser("token", help="manage tokens").add_subparsers(dest="action", required=True)
+    p = _command(token, "create", ops.cmd_token_create, "create a token and print it (shown once)")
+    p.add_argument(
+        "--kind",
+        choices=("agent", "admin"),
+        default="agent",
+        help="agent: a registration token for agents; admin: an API token",
+    )
+    p.add_argument("--description", default="")
+    p.add_argument("--ttl", type=float, default=None, help="seconds until it expires")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if hasattr(args, "server") and args.command not in ("agent",):
+        args.server_given = args.server is not None or "ARCADE_SERVER" in os.environ
+        args.server = args.server or os.environ.get("ARCADE_SERVER", DEFAULT_SERVER)
+    try:
+        return args.handler(args)
+    except CliError as exc:
+        error(exc.message)
+        for item in exc.errors:
+            print(
+                f"{item.get('file')}:{item.get('line')}:{item.get('column')}: {item.get('message')}",
+                file=sys.stderr,
+            )
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

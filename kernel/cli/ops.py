@@ -1,0 +1,153 @@
+"""Client commands against a running kernel: pipelines, runs, logs, agents, tokens."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
+from kernel.cli.output import LogPrinter, print_json, print_table
+
+SUCCESS = "SUCCESS"
+
+
+def client(args: argparse.Namespace) -> ApiClient:
+    return ApiClient(args.server, args.token)
+
+
+def parse_vars(values: list[str]) -> dict[str, str]:
+    result = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError(f"--var '{item}': expected KEY=VALUE", exit_code=EXIT_USAGE)
+        result[key] = value
+    return result
+
+
+def read_spec(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read: {exc.strerror}", exit_code=EXIT_USAGE) from exc
+
+
+def follow_logs(api: ApiClient, run_id: str, follow: bool, as_json: bool) -> dict[str, Any]:
+    """Print the run's log lines (live with follow); returns the closing {"type": "end", ...} record."""
+    printer = LogPrinter()
+    end: dict[str, Any] = {}
+    collected = []
+    for item in api.stream_lines(f"/runs/{run_id}/logs", {"follow": "true" if follow else "false"}):
+        if item["type"] == "end":
+            end = item
+        elif as_json:
+            collected.append(item)
+        else:
+            printer.line(item)
+            printer.flush()
+    if as_json:
+        print_json({"lines": collected, **{k: v for k, v in end.items() if k != "type"}})
+    return end
+
+
+def describe_run(run: dict[str, Any]) -> str:
+    return f"run {run['pipeline']}#{run['number']} ({run['id']})"
+
+
+def cmd_pipeline_create(args: argparse.Namespace) -> int:
+    body = {"spec_yaml": read_spec(args.file), "file_name": args.file, "upsert": args.upsert}
+    row = client(args).request("POST", "/pipelines", body)
+    print_json(row) if args.json else print(f"pipeline {row['name']} ({row['id']})")
+    return EXIT_OK
+
+
+def cmd_pipeline_list(args: argparse.Namespace) -> int:
+    rows = client(args).request("GET", "/pipelines")["pipelines"]
+    if args.json:
+        print_json(rows)
+    else:
+        print_table(("NAME", "ID", "UPDATED"), [(p["name"], p["id"], p["updated_at"]) for p in rows])
+    return EXIT_OK
+
+
+def cmd_pipeline_trigger(args: argparse.Namespace) -> int:
+    api = client(args)
+    body = {"variables": parse_vars(args.var), "request_id": args.request_id}
+    run = api.request("POST", f"/pipelines/{args.pipeline}/trigger", body)
+    if not args.follow:
+        print_json(run) if args.json else print(f"triggered {describe_run(run)}")
+        return EXIT_OK
+    end = follow_logs(api, run["id"], True, args.json)
+    return EXIT_OK if end.get("status") == SUCCESS else EXIT_FAILED
+
+
+def cmd_pipeline_runs(args: argparse.Namespace) -> int:
+    runs = client(args).request("GET", f"/pipelines/{args.pipeline}/runs", params={"limit": args.limit})[
+        "runs"
+    ]
+    if args.json:
+        print_json(runs)
+    else:
+        print_table(
+            ("RUN", "STATUS", "CREATED", "ID", "MESSAGE"),
+            [
+                (f"{r['pipeline']}#{r['number']}", r["status"], r["created_at"], r["id"], r["message"])
+                for r in runs
+            ],
+        )
+    return EXIT_OK
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    end = follow_logs(client(args), args.run, args.follow, args.json)
+    return EXIT_OK if not args.follow or end.get("status") == SUCCESS else EXIT_FAILED
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    run = client(args).request("POST", f"/runs/{args.run}/cancel")
+    print_json(run) if args.json else print(f"cancelling {describe_run(run)}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    run = client(args).request("GET", f"/runs/{args.run}")
+    if args.json:
+        print_json(run)
+        return EXIT_OK
+    print(f"{describe_run(run)}: {run['status']} {run['message']}")
+    rows = [
+        (job["stage"], job["name"], job["status"], job["agent_id"] or "", job["message"])
+        for job in run["jobs"]
+    ]
+    print_table(("STAGE", "JOB", "STATUS", "AGENT", "MESSAGE"), rows)
+    return EXIT_OK
+
+
+def cmd_agents(args: argparse.Namespace) -> int:
+    agents = client(args).request("GET", "/agents")["agents"]
+    if args.json:
+        print_json(agents)
+    else:
+        print_table(
+            ("NAME", "STATUS", "RUNNING", "CAPACITY", "LABELS", "LAST HEARTBEAT"),
+            [
+                (
+                    a["name"],
+                    a["status"],
+                    a["running_jobs"],
+                    a["capacity"],
+                    ",".join(f"{k}={v}" for k, v in sorted(a["labels"].items())),
+                    a["last_heartbeat_at"],
+                )
+                for a in agents
+            ],
+        )
+    return EXIT_OK
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    body = {"kind": args.kind, "description": args.description, "ttl_seconds": args.ttl}
+    token = client(args).request("POST", "/tokens", body)
+    print_json(token) if args.json else print(token["token"])
+    return EXIT_OK

@@ -1,0 +1,133 @@
+"""`arcade server`, `arcade agent` and `arcade up`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from kernel.app import Kernel
+from kernel.cli.client import EXIT_OK, CliError
+from kernel.cli.embedded import EmbeddedKernel
+from kernel.config import Settings
+from kernel.errors import KernelError
+
+
+def parse_labels(values: list[str]) -> dict[str, str]:
+    labels = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError(f"--label '{item}': expected KEY=VALUE", exit_code=2)
+        labels[key] = value
+    return labels
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.load(args.config)
+    except KernelError as exc:
+        raise CliError(exc.message, exit_code=2) from exc
+    overrides = {
+        k: v
+        for k, v in (
+            ("grpc_addr", args.grpc_addr),
+            ("http_addr", args.http_addr),
+            ("database_url", args.database_url),
+        )
+        if v
+    }
+    settings = replace(settings, **overrides)
+    _setup_logging(settings.log_level)
+    kernel = Kernel(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await kernel.start()
+        if not settings.admin_token and not any(
+            t.kind == "admin" and not t.revoked_at for t in kernel.tokens.list()
+        ):
+            secret, _ = kernel.tokens.create("admin", description="created at first start")
+            print(f"admin token (shown once, store it now): {secret}", file=sys.stderr, flush=True)
+        print(f"arcade kernel: gRPC {kernel.grpc_target}, HTTP {kernel.http_url}", flush=True)
+        try:
+            await stop.wait()
+        finally:
+            await kernel.stop()
+
+    asyncio.run(main())
+    return EXIT_OK
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    from agent.daemon import run_agent
+
+    from agent.config import AgentConfig
+
+    if not args.token:
+        raise CliError("agent: a registration token is required (--token or ARCADE_TOKEN)", exit_code=2)
+    _setup_logging(os.environ.get("ARCADE_LOG_LEVEL", "INFO"))
+    config = AgentConfig(
+        server=args.server.removeprefix("http://").removeprefix("grpc://"),
+        registration_token=args.token,
+        name=args.name or AgentConfig.default_name(),
+        labels=parse_labels(args.label),
+        capacity=args.capacity,
+        workdir=Path(args.workdir),
+        use_stream=not args.no_stream,
+    )
+    return run_agent(config)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    overrides = {k: v for k, v in (("grpc_addr", args.grpc_addr), ("http_addr", args.http_addr)) if v}
+    embedded = EmbeddedKernel.for_data_dir(data, **overrides).start()
+    kernel = embedded.kernel
+    token = embedded.registration_token()
+    agents = []
+    for index in range(args.agents):
+        agents.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kernel.cli.main",
+                    "agent",
+                    "--server",
+                    kernel.grpc_target,
+                    "--name",
+                    f"local-{index + 1}",
+                    "--workdir",
+                    str(data / "agents" / f"local-{index + 1}"),
+                ],
+                env={**os.environ, "ARCADE_TOKEN": token},
+            )
+        )
+    print(f"Arcade is up: {kernel.http_url}  (gRPC {kernel.grpc_target}, data in {data})")
+    print(f"admin token: {embedded.admin_token}")
+    print(f"export ARCADE_SERVER={kernel.http_url} ARCADE_TOKEN={embedded.admin_token}", flush=True)
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    stopped.wait()
+    for process in agents:
+        process.terminate()
+    for process in agents:
+        process.wait(timeout=30)
+    embedded.stop()
+    return EXIT_OK

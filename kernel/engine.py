@@ -1,0 +1,624 @@
+"""The run engine: applies the planner and scheduler to stored state, and takes in what agents report.
+
+Everything runs on the kernel's event loop, so state changes never race. The store is the truth: the
+engine keeps only which runs need another look (`dirty`) and when the next deadline falls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from kernel import planner, scheduler
+from kernel.errors import FailedPrecondition, InvalidInput, NotFound
+from kernel.hub import AgentHub, Cancel, Dispatch
+from kernel.journal import Journal, Tx
+from kernel.metrics import KernelMetrics
+from kernel.pipelines import find_pipeline, parse_or_raise
+from kernel.runs import create_run, find_by_request_id
+from kernel.selectors import selector_from_dict
+from kernel.status import RunStatus, Status
+from kernel.store import models
+
+log = logging.getLogger("arcade.kernel.engine")
+
+ACTIVE_JOB = ("QUEUED", "RUNNING")
+MAX_PLAN_ROUNDS = 50
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step_run_id: str
+    status: Status
+    exit_code: int | None = None
+    message: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    log_line_count: int | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job_run_id: str
+    status: Status
+    exit_code: int | None = None
+    message: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RunEngine:
+    def __init__(
+        self, journal: Journal, hub: AgentHub, heartbeat_timeout: float, metrics: KernelMetrics
+    ) -> None:
+        self.journal = journal
+        self.hub = hub
+        self.heartbeat_timeout = heartbeat_timeout
+        self.metrics = metrics
+        self._dirty: set[str] = set()
+        self._deadlines: dict[str, datetime] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        now = utcnow()
+        with self.journal.transaction() as tx:
+            active = tx.session.scalars(
+                select(models.PipelineRun.id).where(models.PipelineRun.status.in_(("PENDING", "RUNNING")))
+            ).all()
+            # Agents need a heartbeat timeout to find a restarted kernel again before their leases lapse.
+            tx.session.execute(
+                update(models.JobRun)
+                .where(models.JobRun.status.in_(ACTIVE_JOB), models.JobRun.agent_id.is_not(None))
+                .values(lease_expires_at=now + timedelta(seconds=self.heartbeat_timeout))
+            )
+        self._dirty.update(active)
+        self._task = asyncio.create_task(self._loop(), name="arcade-run-engine")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    def wake(self, run_ids: Iterable[str] = ()) -> None:
+        self._dirty.update(run_ids)
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            timeout = self._seconds_to_next_deadline()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                self.reconcile()
+            except (
+                Exception
+            ):  # the loop must survive a bad run or a store hiccup; it retries on the next tick
+                log.exception("reconcile failed")
+                await asyncio.sleep(0.5)
+
+    def _seconds_to_next_deadline(self) -> float:
+        # Leases are checked at least twice per heartbeat timeout.
+        limit = self.heartbeat_timeout / 4
+        if self._deadlines:
+            soonest = min(self._deadlines.values())
+            limit = min(limit, max(0.0, (soonest - utcnow()).total_seconds()) + 0.005)
+        return limit
+
+    # ------------------------------------------------------------------ reconcile
+
+    def reconcile(self) -> None:
+        now = utcnow()
+        self._expire_leases(now)
+        for run_id in [r for r, deadline in self._deadlines.items() if deadline <= now]:
+            self._dirty.add(run_id)
+            del self._deadlines[run_id]
+        for _ in range(MAX_PLAN_ROUNDS):
+            if not self._dirty:
+                break
+            dirty, self._dirty = self._dirty, set()
+            for run_id in dirty:
+                if self._plan_run(run_id, now):
+                    self._dirty.add(run_id)
+        self._assign(now)
+
+    def _load_state(self, tx: Tx, run_id: str) -> tuple[models.PipelineRun, planner.RunState] | None:
+        run = tx.session.get(models.PipelineRun, run_id)
+        if run is None:
+            return None
+        stages = tx.session.scalars(select(models.StageRun).where(models.StageRun.run_id == run_id)).all()
+        J = models.JobRun
+        rows = tx.session.execute(
+            select(
+                J.id,
+                J.name,
+                J.stage_index,
+                J.index,
+                J.status,
+                J.depends_on,
+                J.continue_on_error,
+                J.agent_id,
+                J.cancel_status,
+                J.message,
+            ).where(J.run_id == run_id)
+        ).all()
+        state = planner.RunState(
+            id=run.id,
+            pipeline_name=run.pipeline_name,
+            status=RunStatus(run.status),
+            created_at=run.created_at,
+            timeout=run.timeout_seconds,
+            cancel_requested=run.cancel_requested,
+            stages=[
+                planner.StageState(s.index, s.name, s.run_mode, s.timeout_seconds, s.started_at)
+                for s in stages
+            ],
+            jobs=[
+                planner.JobState(
+                    id=r.id,
+                    name=r.name,
+                    stage_index=r.stage_index,
+                    index=r.index,
+                    status=Status(r.status),
+                    depends_on=tuple(r.depends_on or ()),
+                    continue_on_error=r.continue_on_error,
+                    assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
+                    stopping=r.cancel_status is not None,
+                    message=r.message,
+                )
+                for r in rows
+            ],
+        )
+        return run, state
+
+    def _plan_run(self, run_id: str, now: datetime) -> bool:
+        """Apply one planner step to the run; True if anything changed."""
+        with self.journal.transaction() as tx:
+            loaded = self._load_state(tx, run_id)
+            if loaded is None:
+                self._deadlines.pop(run_id, None)
+                return False
+            run, state = loaded
+            plan = planner.advance(state, now)
+            if plan.next_deadline is not None:
+                self._deadlines[run_id] = plan.next_deadline
+            else:
+                self._deadlines.pop(run_id, None)
+            if plan.empty:
+                return False
+            self._apply(tx, run, state, plan, now)
+        return True
+
+    def _apply(
+        self, tx: Tx, run: models.PipelineRun, state: planner.RunState, plan: planner.Plan, now: datetime
+    ) -> None:
+        session = tx.session
+        assigned = {job.id for job in state.jobs if job.assigned}
+        if plan.stages_started:
+            session.execute(
+                update(models.StageRun)
+                .where(models.StageRun.run_id == run.id, models.StageRun.index.in_(plan.stages_started))
+                .values(started_at=now)
+            )
+        if plan.queue:
+            session.execute(
+                update(models.JobRun)
+                .where(models.JobRun.id.in_(plan.queue))
+                .values(status="QUEUED", queued_at=now)
+            )
+            for job_id in plan.queue:
+                tx.emit("job.status", run_id=run.id, job_run_id=job_id, status="QUEUED")
+        for job_id, reason in plan.skip.items():
+            self._finish_job(tx, run.id, job_id, Status.SKIPPED, reason, now, never_started=Status.SKIPPED)
+        for job_id, stop in plan.stop.items():
+            if job_id in assigned:
+                job = session.get(models.JobRun, job_id)
+                assert job is not None
+                job.cancel_status, job.cancel_reason = stop.status.value, stop.reason
+                tx.emit(
+                    "job.stopping",
+                    run_id=run.id,
+                    job_run_id=job_id,
+                    status=stop.status.value,
+                    message=stop.reason,
+                    agent_id=job.agent_id,
+                )
+                connection = self.hub.get(job.agent_id or "")
+                if connection is not None:
+                    message = Cancel(job_id, stop.status, stop.reason)
+                    tx.call_after_commit(lambda c=connection, m=message: c.send(m))
+            else:
+                self._finish_job(tx, run.id, job_id, stop.status, stop.reason, now, never_started=stop.status)
+        if plan.run_status is not None and plan.run_status.value != run.status:
+            run.status = plan.run_status.value
+            if plan.run_status is RunStatus.RUNNING and run.started_at is None:
+                run.started_at = now
+            if plan.run_status.final:
+                run.finished_at = now
+                run.message = plan.run_message
+                self._deadlines.pop(run.id, None)
+                self.metrics.runs_finished.labels(status=run.status).inc()
+            tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)
+
+    def _finish_job(
+        self,
+        tx: Tx,
+        run_id: str,
+        job_id: str,
+        status: Status,
+        message: str,
+        now: datetime,
+        never_started: Status,
+        exit_code: int | None = None,
+        started_at: datetime | None = None,
+    ) -> None:
+        job = tx.session.get(models.JobRun, job_id)
+        assert job is not None
+        job.status, job.message, job.finished_at = status.value, message, now
+        job.lease_expires_at = None
+        if exit_code is not None:
+            job.exit_code = exit_code
+        if started_at is not None and job.started_at is None:
+            job.started_at = started_at
+        steps = tx.session.scalars(select(models.StepRun).where(models.StepRun.job_run_id == job_id)).all()
+        for step in steps:
+            if Status(step.status).final:
+                continue
+            step.status = (status if step.status == "RUNNING" else never_started).value
+            step.finished_at = now
+            step.message = message
+            tx.emit(
+                "step.status",
+                run_id=run_id,
+                job_run_id=job_id,
+                step_run_id=step.id,
+                status=step.status,
+                message=message,
+            )
+        tx.emit(
+            "job.status",
+            run_id=run_id,
+            job_run_id=job_id,
+            status=status.value,
+            message=message,
+            agent_id=job.agent_id,
+        )
+        self.metrics.jobs_finished.labels(status=status.value).inc()
+        self._dirty.add(run_id)
+
+    # ------------------------------------------------------------------ leases and dispatch
+
+    def _expire_leases(self, now: datetime) -> None:
+        J = models.JobRun
+        with self.journal.transaction() as tx:
+            rows = tx.session.execute(
+                select(
+                    J.id,
+                    J.run_id,
+                    J.status,
+                    J.lease_expires_at,
+                    J.cancel_status,
+                    J.cancel_reason,
+                    models.Agent.name,
+                )
+                .join(models.Agent, models.Agent.id == J.agent_id)
+                .where(J.status.in_(ACTIVE_JOB), J.lease_expires_at <= now)
+            ).all()
+            if not rows:
+                return
+            leases = [
+                scheduler.Lease(
+                    r.id,
+                    r.name,
+                    Status(r.status),
+                    r.lease_expires_at,
+                    Status(r.cancel_status) if r.cancel_status else None,
+                    r.cancel_reason,
+                )
+                for r in rows
+            ]
+            run_of = {r.id: r.run_id for r in rows}
+            for outcome in scheduler.expired(leases, now, self.heartbeat_timeout):
+                if outcome.requeue:
+                    tx.session.execute(
+                        update(J).where(J.id == outcome.job_id).values(agent_id=None, lease_expires_at=None)
+                    )
+                    tx.emit(
+                        "job.requeued",
+                        run_id=run_of[outcome.job_id],
+                        job_run_id=outcome.job_id,
+                        status="QUEUED",
+                        message="the agent never started it; lease expired",
+                    )
+                else:
+                    self._finish_job(
+                        tx,
+                        run_of[outcome.job_id],
+                        outcome.job_id,
+                        outcome.status,
+                        outcome.message,
+                        now,
+                        never_started=Status.SKIPPED,
+                    )
+                    self.metrics.leases_expired.inc()
+
+    def _assign(self, now: datetime) -> None:
+        connected = self.hub.connected()
+        if not connected:
+            return
+        J = models.JobRun
+        with self.journal.transaction() as tx:
+            agents = tx.session.execute(
+                select(models.Agent.id, models.Agent.labels, models.Agent.capacity).where(
+                    models.Agent.id.in_(connected)
+                )
+            ).all()
+            busy = dict(
+                tx.session.execute(
+                    select(J.agent_id, func.count())
+                    .where(J.agent_id.in_(connected), J.status.in_(ACTIVE_JOB))
+                    .group_by(J.agent_id)
+                ).all()
+            )
+            slots = [
+                scheduler.AgentSlots(a.id, a.labels or {}, a.capacity - busy.get(a.id, 0)) for a in agents
+            ]
+            if not any(slot.free > 0 for slot in slots):
+                return
+            queued = tx.session.execute(
+                select(J.id, J.agent_selector, J.queued_at, J.run_id)
+                .where(J.status == "QUEUED", J.agent_id.is_(None))
+                .order_by(J.queued_at, J.id)
+                .limit(5000)
+            ).all()
+            if not queued:
+                return
+            jobs = [
+                scheduler.QueuedJob(r.id, selector_from_dict(r.agent_selector or {}), r.queued_at)
+                for r in queued
+            ]
+            assignments = scheduler.assign(jobs, slots)
+            run_of = {r.id: r.run_id for r in queued}
+            lease = now + timedelta(seconds=self.heartbeat_timeout)
+            for assignment in assignments:
+                tx.session.execute(
+                    update(J)
+                    .where(J.id == assignment.job_id)
+                    .values(agent_id=assignment.agent_id, lease_expires_at=lease)
+                )
+                tx.emit(
+                    "job.assigned",
+                    run_id=run_of[assignment.job_id],
+                    job_run_id=assignment.job_id,
+                    agent_id=assignment.agent_id,
+                    status="QUEUED",
+                )
+        for assignment in assignments:
+            connection = self.hub.get(assignment.agent_id)
+            if connection is not None:
+                connection.send(Dispatch(assignment.job_id))
+                self.metrics.jobs_dispatched.inc()
+
+    # ------------------------------------------------------------------ commands
+
+    def trigger(
+        self,
+        pipeline_ref: str,
+        variables: Mapping[str, str],
+        request_id: str | None = None,
+        trigger: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Store a new run of the pipeline (or return the run an earlier request with `request_id` made)."""
+        for key in variables:
+            if not ENV_NAME.match(key):
+                raise InvalidInput(f"variable '{key}': expected a name like BRANCH or BUILD_ID")
+        with self.journal.transaction() as tx:
+            pipeline = find_pipeline(tx.session, pipeline_ref)
+            if request_id:
+                existing = find_by_request_id(tx, pipeline.id, request_id)
+                if existing is not None:
+                    return existing.id
+            # Lock the pipeline row: run numbers are handed out one at a time.
+            tx.session.refresh(pipeline, with_for_update=True)
+            spec = parse_or_raise(pipeline.spec_yaml, f"{pipeline.name}.yaml")
+            run_id = create_run(
+                tx, pipeline, spec, {k: str(v) for k, v in variables.items()}, request_id, trigger
+            ).id
+        self.metrics.runs_triggered.inc()
+        self.wake([run_id])
+        return run_id
+
+    def cancel_run(self, run_id: str) -> None:
+        with self.journal.transaction() as tx:
+            run = tx.session.get(models.PipelineRun, run_id)
+            if run is None:
+                raise NotFound(f"run '{run_id}' not found")
+            if RunStatus(run.status).final:
+                raise FailedPrecondition(f"run '{run_id}' already finished ({run.status})")
+            if not run.cancel_requested:
+                run.cancel_requested = True
+                tx.emit("run.cancel_requested", run_id=run_id, status=run.status)
+        self._dirty.add(run_id)
+        self.reconcile()
+
+    def cancel_job(self, job_run_id: str, reason: str) -> None:
+        """Stop one job (CancelStepRun): its running step is killed and the job ends CANCELLED."""
+        with self.journal.transaction() as tx:
+            job = tx.session.get(models.JobRun, job_run_id)
+            if job is None:
+                raise NotFound(f"job run '{job_run_id}' not found")
+            if Status(job.status).final:
+                raise FailedPrecondition(f"job '{job.name}' already finished ({job.status})")
+            now = utcnow()
+            if job.agent_id is None:
+                self._finish_job(
+                    tx, job.run_id, job.id, Status.CANCELLED, reason, now, never_started=Status.CANCELLED
+                )
+            elif job.cancel_status is None:
+                job.cancel_status, job.cancel_reason = Status.CANCELLED.value, reason
+                connection = self.hub.get(job.agent_id)
+                if connection is not None:
+                    message = Cancel(job.id, Status.CANCELLED, reason)
+                    tx.call_after_commit(lambda: connection.send(message))
+            run_id = job.run_id
+        self.wake([run_id])
+
+    # ------------------------------------------------------------------ agent side
+
+    def pending_cancels(self, agent_id: str) -> list[Cancel]:
+        J = models.JobRun
+        with self.journal.db.session() as session:
+            rows = session.execute(
+                select(J.id, J.cancel_status, J.cancel_reason).where(
+                    J.agent_id == agent_id, J.status.in_(ACTIVE_JOB), J.cancel_status.is_not(None)
+                )
+            ).all()
+        return [Cancel(r.id, Status(r.cancel_status), r.cancel_reason or "") for r in rows]
+
+    def renew_leases(self, agent_id: str) -> None:
+        now = utcnow()
+        with self.journal.transaction() as tx:
+            tx.session.execute(
+                update(models.Agent).where(models.Agent.id == agent_id).values(last_heartbeat_at=now)
+            )
+            tx.session.execute(
+                update(models.JobRun)
+                .where(models.JobRun.agent_id == agent_id, models.JobRun.status.in_(ACTIVE_JOB))
+                .values(lease_expires_at=now + timedelta(seconds=self.heartbeat_timeout))
+            )
+
+    def release_agent_jobs(self, agent_id: str, reason: str) -> None:
+        """The agent restarted: jobs it never started go back to the queue, started ones fail."""
+        now = utcnow()
+        J = models.JobRun
+        with self.journal.transaction() as tx:
+            jobs = tx.session.scalars(select(J).where(J.agent_id == agent_id, J.status.in_(ACTIVE_JOB))).all()
+            for job in jobs:
+                if job.status == "QUEUED":
+                    job.agent_id, job.lease_expires_at = None, None
+                    tx.emit(
+                        "job.requeued", run_id=job.run_id, job_run_id=job.id, status="QUEUED", message=reason
+                    )
+                else:
+                    status = Status(job.cancel_status) if job.cancel_status else Status.FAILED
+                    self._finish_job(
+                        tx,
+                        job.run_id,
+                        job.id,
+                        status,
+                        job.cancel_reason or reason,
+                        now,
+                        never_started=Status.SKIPPED,
+                    )
+        self.wake()
+
+    def _owned_job(self, tx: Tx, agent_id: str, job_run_id: str) -> models.JobRun | None:
+        job = tx.session.get(models.JobRun, job_run_id)
+        if job is None:
+            raise NotFound(f"job run '{job_run_id}' not found")
+        if job.agent_id != agent_id or Status(job.status).final:
+            # A stale report: the lease moved on or the job already ended. Accept and ignore it.
+            log.info(
+                "ignoring report for job %s from agent %s (holder %s, status %s)",
+                job_run_id,
+                agent_id,
+                job.agent_id,
+                job.status,
+            )
+            return None
+        return job
+
+    def accept_dispatch(self, agent_id: str, job_run_id: str) -> None:
+        with self.journal.transaction() as tx:
+            job = self._owned_job(tx, agent_id, job_run_id)
+            if job is not None:
+                job.lease_expires_at = utcnow() + timedelta(seconds=self.heartbeat_timeout)
+
+    def report_step(self, agent_id: str, result: StepResult) -> None:
+        with self.journal.transaction() as tx:
+            step = tx.session.get(models.StepRun, result.step_run_id)
+            if step is None:
+                raise NotFound(f"step run '{result.step_run_id}' not found")
+            job = self._owned_job(tx, agent_id, step.job_run_id)
+            if job is None or Status(step.status).final:
+                return
+            if result.status in (Status.PENDING, Status.QUEUED):
+                raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
+            step.status = result.status.value
+            step.message = result.message
+            step.exit_code = result.exit_code
+            step.started_at = step.started_at or result.started_at or utcnow()
+            if result.status.final:
+                step.finished_at = result.finished_at or utcnow()
+                step.log_line_count = result.log_line_count
+            tx.emit(
+                "step.status",
+                run_id=step.run_id,
+                job_run_id=step.job_run_id,
+                step_run_id=step.id,
+                status=step.status,
+                message=step.message,
+                agent_id=agent_id,
+                payload={"exit_code": step.exit_code, "log_line_count": step.log_line_count},
+            )
+
+    def report_job(self, agent_id: str, result: JobResult) -> None:
+        with self.journal.transaction() as tx:
+            job = self._owned_job(tx, agent_id, result.job_run_id)
+            if job is None:
+                return
+            now = utcnow()
+            if result.status is Status.RUNNING:
+                if job.status != "RUNNING":
+                    job.status = "RUNNING"
+                    job.started_at = result.started_at or now
+                    job.lease_expires_at = now + timedelta(seconds=self.heartbeat_timeout)
+                    tx.emit(
+                        "job.status",
+                        run_id=job.run_id,
+                        job_run_id=job.id,
+                        status="RUNNING",
+                        agent_id=agent_id,
+                    )
+                    self.metrics.jobs_started.inc()
+                return
+            if not result.status.final:
+                raise FailedPrecondition(f"job status {result.status} cannot be reported by an agent")
+            self._finish_job(
+                tx,
+                job.run_id,
+                job.id,
+                result.status,
+                result.message,
+                result.finished_at or now,
+                never_started=Status.SKIPPED,
+                exit_code=result.exit_code,
+                started_at=result.started_at,
+            )
+            run_id = job.run_id
+        self.wake([run_id])
+
+
+def merge_labels(current: Mapping[str, Any], new: Mapping[str, str], replace: bool) -> dict[str, str]:
+    return dict(new) if replace else {**current, **new}

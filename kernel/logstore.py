@@ -1,0 +1,214 @@
+"""Step logs: idempotent append from agents, reads from the store, and live following.
+
+Lines are stored in chunks (one row per pushed batch). Followers read what is stored, then take new
+batches from the event bus; whenever the bus cannot be trusted (overflow, a gap) they re-read the store.
+A step's log is complete when the step is final and every line the agent reported has arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from kernel.errors import NotFound, PermissionDenied
+from kernel.journal import Journal
+from kernel.metrics import KernelMetrics
+from kernel.status import RunStatus, Status
+from kernel.store import models
+
+STREAMS = ("stdout", "stderr", "system")
+# How long a follower of a finished run waits for lines an agent still has to deliver.
+LATE_LINES_GRACE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Line:
+    seq: int
+    stream: str
+    time_unix_ms: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    step_run_id: str
+    lines: list[Line]
+
+
+def _lines(chunk_first: int, raw: list[list[object]]) -> list[Line]:
+    return [Line(chunk_first + i, str(s), int(t), str(text)) for i, (s, t, text) in enumerate(raw)]  # type: ignore[call-overload]
+
+
+class LogStore:
+    def __init__(self, journal: Journal, metrics: KernelMetrics) -> None:
+        self.journal = journal
+        self.metrics = metrics
+
+    def append(self, agent_id: str, step_run_id: str, lines: Sequence[Line]) -> int:
+        """Store the lines not seen before; returns the highest sequence number stored for the step."""
+        with self.journal.transaction() as tx:
+            row = tx.session.execute(
+                select(models.StepRun.log_seq, models.StepRun.run_id, models.JobRun.agent_id)
+                .join(models.JobRun, models.JobRun.id == models.StepRun.job_run_id)
+                .where(models.StepRun.id == step_run_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"step run '{step_run_id}' not found")
+            if row.agent_id != agent_id:
+                raise PermissionDenied(f"step run '{step_run_id}' does not belong to this agent")
+            fresh = [line for line in lines if line.seq > row.log_seq]
+            if not fresh:
+                return row.log_seq
+            fresh.sort(key=lambda line: line.seq)
+            first, last = fresh[0].seq, fresh[-1].seq
+            if last - first + 1 != len(fresh):
+                # Keep the stored sequence dense: accept the contiguous prefix, the agent resends the rest.
+                count = next(i for i, line in enumerate(fresh) if line.seq != first + i)
+                fresh, last = fresh[:count], first + count - 1
+            tx.session.add(
+                models.LogChunk(
+                    step_run_id=step_run_id,
+                    run_id=row.run_id,
+                    first_seq=first,
+                    last_seq=last,
+                    lines=[[line.stream, line.time_unix_ms, line.text] for line in fresh],
+                    created_at=datetime.now(UTC),
+                )
+            )
+            tx.session.execute(
+                update(models.StepRun).where(models.StepRun.id == step_run_id).values(log_seq=last)
+            )
+            batch = Batch(step_run_id, fresh)
+            tx.publish(f"log:{step_run_id}", batch)
+            tx.publish(f"runlog:{row.run_id}", batch)
+        self.metrics.log_lines.inc(len(fresh))
+        return last
+
+    def read(self, step_run_id: str, from_seq: int = 1, limit: int | None = None) -> list[Line]:
+        C = models.LogChunk
+        with self.journal.db.session() as session:
+            chunks = session.execute(
+                select(C.first_seq, C.lines)
+                .where(C.step_run_id == step_run_id, C.last_seq >= from_seq)
+                .order_by(C.first_seq)
+            ).all()
+        lines = [
+            line for chunk in chunks for line in _lines(chunk.first_seq, chunk.lines) if line.seq >= from_seq
+        ]
+        return lines[:limit] if limit else lines
+
+    def read_run(self, run_id: str) -> list[Batch]:
+        """Every stored line of a run, in the order the kernel received them."""
+        C = models.LogChunk
+        with self.journal.db.session() as session:
+            chunks = session.execute(
+                select(C.step_run_id, C.first_seq, C.lines).where(C.run_id == run_id).order_by(C.id)
+            ).all()
+        return [Batch(c.step_run_id, _lines(c.first_seq, c.lines)) for c in chunks]
+
+    def _step_state(self, step_run_id: str) -> tuple[bool, int, int | None]:
+        """(final, stored seq, reported line count) of a step."""
+        with self.journal.db.session() as session:
+            step = session.get(models.StepRun, step_run_id)
+        if step is None:
+            raise NotFound(f"step run '{step_run_id}' not found")
+        return Status(step.status).final, step.log_seq, step.log_line_count
+
+    async def follow(
+        self, step_run_id: str, from_seq: int = 1, follow: bool = True
+    ) -> AsyncIterator[list[Line]]:
+        """Batches of lines from `from_seq` on; with follow, until the step is final and complete."""
+        next_seq = max(1, from_seq)
+        with self.journal.bus.subscribe(f"log:{step_run_id}", f"step:{step_run_id}") as sub:
+            while True:
+                # No await between reading the store and draining the queue: nothing can slip between them.
+                final, stored, count = self._step_state(step_run_id)
+                lines = self.read(step_run_id, next_seq) if stored >= next_seq else []
+                sub.overflowed = False
+                sub.drain()
+                if lines:
+                    next_seq = lines[-1].seq + 1
+                    yield lines
+                if not follow or (final and (count is None or next_seq > count)):
+                    return
+                if final and count is not None and next_seq <= count:
+                    # Lines are still on their way from the agent; wait for them, but not forever.
+                    got = await sub.get(LATE_LINES_GRACE_SECONDS)
+                    if got is None:
+                        return
+                    continue
+                while True:
+                    got = await sub.get()
+                    if got is None:
+                        break  # overflow: re-read the store
+                    topic, item = got
+                    if not topic.startswith("log:"):
+                        break  # a status change: re-check completion
+                    assert isinstance(item, Batch)
+                    fresh = [line for line in item.lines if line.seq >= next_seq]
+                    if not fresh:
+                        continue
+                    if fresh[0].seq != next_seq:
+                        break  # a gap: re-read the store
+                    next_seq = fresh[-1].seq + 1
+                    yield fresh
+
+    async def follow_run(self, run_id: str, follow: bool = True) -> AsyncIterator[Batch]:
+        """Every line of every step of a run, in arrival order; with follow, until the run is complete."""
+        seen: dict[str, int] = {}
+
+        def fresh(batch: Batch) -> Batch | None:
+            after = seen.get(batch.step_run_id, 0)
+            lines = [line for line in batch.lines if line.seq > after]
+            if not lines:
+                return None
+            seen[batch.step_run_id] = lines[-1].seq
+            return Batch(batch.step_run_id, lines)
+
+        with self.journal.bus.subscribe(f"runlog:{run_id}", f"run:{run_id}") as sub:
+            grace_started: float | None = None
+            while True:
+                backlog = [new for new in map(fresh, self.read_run(run_id)) if new]
+                sub.overflowed = False
+                sub.drain()
+                finished, missing = self._run_completion(run_id, seen)
+                for new in backlog:
+                    yield new
+                if not follow or (finished and not missing):
+                    return
+                if finished:
+                    loop = asyncio.get_running_loop()
+                    grace_started = grace_started or loop.time()
+                    remaining = LATE_LINES_GRACE_SECONDS - (loop.time() - grace_started)
+                    if remaining <= 0:
+                        return
+                    await sub.get(remaining)
+                    continue
+                while True:
+                    got = await sub.get()
+                    if got is None:
+                        break
+                    topic, item = got
+                    if not topic.startswith("runlog:"):
+                        break
+                    new = fresh(item)
+                    if new:
+                        yield new
+
+    def _run_completion(self, run_id: str, seen: dict[str, int]) -> tuple[bool, bool]:
+        """(the run is final, some finished step still has lines that have not arrived)."""
+        with self.journal.db.session() as session:
+            run = session.get(models.PipelineRun, run_id)
+            if run is None:
+                raise NotFound(f"run '{run_id}' not found")
+            counts = session.execute(
+                select(models.StepRun.id, models.StepRun.log_line_count).where(
+                    models.StepRun.run_id == run_id
+                )
+            ).all()
+        missing = any(count is not None and seen.get(step_id, 0) < count for step_id, count in counts)
+        return RunStatus(run.status).final, missing

@@ -1,0 +1,223 @@
+"""The planner: given a run's current state, decide what happens next. Pure logic, no I/O.
+
+Rules (DESIGN §2, §4):
+- A job without `depends_on` waits for every job of the earlier stages; with `depends_on` it waits for
+  exactly those jobs. In a serial stage a job also waits for the job declared before it.
+- A job whose dependencies all succeeded (or failed with `continue_on_error`) is queued; one whose
+  dependency did not succeed is skipped.
+- Cancelling a run stops running jobs and cancels the rest. Stage and pipeline deadlines stop what is
+  unfinished in their scope with TIMEOUT and a message naming the level and the limit.
+- A run is finished when every job is final: CANCELLED if it was cancelled, FAILED if any job failed
+  without `continue_on_error`, SUCCESS otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kernel.dsl.durations import format_duration
+from kernel.status import RunStatus, Status
+
+
+@dataclass(frozen=True)
+class JobState:
+    id: str
+    name: str
+    stage_index: int
+    index: int
+    status: Status
+    depends_on: tuple[str, ...] = ()
+    continue_on_error: bool = False
+    # An agent holds the job (dispatched or running): stopping it needs the agent.
+    assigned: bool = False
+    stopping: bool = False
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Final and good enough for dependents to go on."""
+        return self.status is Status.SUCCESS or (self.status.failed and self.continue_on_error)
+
+
+@dataclass(frozen=True)
+class StageState:
+    index: int
+    name: str
+    run_mode: str = "parallel"
+    timeout: float | None = None
+    started_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RunState:
+    id: str
+    pipeline_name: str
+    status: RunStatus
+    created_at: datetime
+    timeout: float
+    stages: Sequence[StageState]
+    jobs: Sequence[JobState]
+    cancel_requested: bool = False
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Finish a job with `status`: through its agent when assigned, directly otherwise."""
+
+    status: Status
+    reason: str
+
+
+@dataclass
+class Plan:
+    queue: list[str] = field(default_factory=list)
+    skip: dict[str, str] = field(default_factory=dict)
+    stop: dict[str, Stop] = field(default_factory=dict)
+    stages_started: list[int] = field(default_factory=list)
+    run_status: RunStatus | None = None
+    run_message: str = ""
+    next_deadline: datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.queue or self.skip or self.stop or self.stages_started or self.run_status)
+
+
+def _blockers(run: RunState) -> dict[str, tuple[bool, JobState | None]]:
+    """For each pending job: (all its dependencies are final, the first one that did not succeed)."""
+    by_name = {job.name: job for job in run.jobs}
+    serial = {stage.index for stage in run.stages if stage.run_mode == "serial"}
+    ordered = sorted(run.jobs, key=lambda j: (j.stage_index, j.index))
+    # Summaries of everything before each stage, so implicit stage edges cost O(jobs), not O(jobs^2).
+    before: dict[int, tuple[bool, JobState | None]] = {}
+    all_final, first_bad = True, None
+    for stage_index in sorted({job.stage_index for job in ordered} | {s.index for s in run.stages}):
+        before[stage_index] = (all_final, first_bad)
+        for job in ordered:
+            if job.stage_index == stage_index:
+                all_final = all_final and job.status.final
+                if first_bad is None and job.status.final and not job.ok:
+                    first_bad = job
+    result: dict[str, tuple[bool, JobState | None]] = {}
+    previous_in_stage: dict[int, JobState] = {}
+    for job in ordered:
+        previous = previous_in_stage.get(job.stage_index)
+        previous_in_stage[job.stage_index] = job
+        if job.status is not Status.PENDING:
+            continue
+        if job.depends_on:
+            deps = [by_name[name] for name in job.depends_on if name in by_name]
+            ready = all(dep.status.final for dep in deps)
+            bad = next((dep for dep in deps if dep.status.final and not dep.ok), None)
+        else:
+            ready, bad = before[job.stage_index]
+        if job.stage_index in serial and previous is not None:
+            ready = ready and previous.status.final
+            if bad is None and previous.status.final and not previous.ok:
+                bad = previous
+        result[job.id] = (ready, bad)
+    return result
+
+
+def _deadlines(run: RunState) -> list[tuple[datetime, str, set[int] | None]]:
+    """(deadline, message, stage indexes it covers or None for all) for every active deadline."""
+    limits = [
+        (
+            run.created_at + timedelta(seconds=run.timeout),
+            f"pipeline '{run.pipeline_name}' timed out after "
+            f"{format_duration(run.timeout)} (pipeline timeout)",
+            None,
+        )
+    ]
+    for stage in run.stages:
+        if stage.timeout is not None and stage.started_at is not None:
+            limits.append(
+                (
+                    stage.started_at + timedelta(seconds=stage.timeout),
+                    f"stage '{stage.name}' timed out after {format_duration(stage.timeout)} (stage timeout)",
+                    {stage.index},
+                )
+            )
+    return limits
+
+
+def _stop_unfinished(plan: Plan, jobs: Sequence[JobState], status: Status, reason: str) -> None:
+    for job in jobs:
+        if not job.status.final and not job.stopping and job.id not in plan.stop:
+            plan.stop[job.id] = Stop(status, reason)
+
+
+def advance(run: RunState, now: datetime) -> Plan:
+    """Everything that should change in `run` at time `now`."""
+    plan = Plan()
+    if run.status.final:
+        return plan
+    if run.cancel_requested:
+        _stop_unfinished(plan, run.jobs, Status.CANCELLED, "cancelled by user")
+    pending_deadlines = []
+    for deadline, message, stages in _deadlines(run):
+        scope = [job for job in run.jobs if stages is None or job.stage_index in stages]
+        if now >= deadline:
+            _stop_unfinished(plan, scope, Status.TIMEOUT, message)
+            if stages is None and not plan.run_message:
+                plan.run_message = message
+        elif any(not job.status.final for job in scope):
+            pending_deadlines.append(deadline)
+
+    started = {stage.index for stage in run.stages if stage.started_at is not None}
+    jobs_by_id = {job.id: job for job in run.jobs}
+    for job_id, (ready, bad) in _blockers(run).items():
+        if job_id in plan.stop:
+            continue
+        if bad is not None:
+            plan.skip[job_id] = f"skipped: '{bad.name}' did not succeed ({bad.status})"
+        elif ready:
+            job = jobs_by_id[job_id]
+            plan.queue.append(job_id)
+            if job.stage_index not in started:
+                started.add(job.stage_index)
+                plan.stages_started.append(job.stage_index)
+    for stage_index in plan.stages_started:
+        stage = next(s for s in run.stages if s.index == stage_index)
+        if stage.timeout is not None:
+            pending_deadlines.append(now + timedelta(seconds=stage.timeout))
+    plan.next_deadline = min(pending_deadlines, default=None)
+
+    _settle_run(run, plan)
+    return plan
+
+
+def _settle_run(run: RunState, plan: Plan) -> None:
+    unfinished_after = [
+        job
+        for job in run.jobs
+        if not job.status.final and job.id not in plan.skip and not (job.id in plan.stop and not job.assigned)
+    ]
+    if unfinished_after:
+        if run.status is RunStatus.PENDING:
+            plan.run_status = RunStatus.RUNNING
+        return
+    final = {job.id: job.status for job in run.jobs}
+    final.update({job_id: Status.SKIPPED for job_id in plan.skip})
+    final.update({job_id: stop.status for job_id, stop in plan.stop.items()})
+    if run.cancel_requested:
+        plan.run_status = RunStatus.CANCELLED
+        plan.run_message = plan.run_message or "cancelled by user"
+        return
+    failed = [
+        job
+        for job in sorted(run.jobs, key=lambda j: (j.stage_index, j.index))
+        if final[job.id].failed and not job.continue_on_error
+    ]
+    if failed:
+        plan.run_status = RunStatus.FAILED
+        if not plan.run_message:
+            first = failed[0]
+            reason = plan.stop[first.id].reason if first.id in plan.stop else first.message
+            plan.run_message = f"job '{first.name}' {str(final[first.id]).lower()}" + (
+                f": {reason}" if reason else ""
+            )
+    else:
+        plan.run_status = RunStatus.SUCCESS

@@ -1,0 +1,260 @@
+"""arcade.agent.v1.AgentService: registration, liveness, dispatch and status reports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import grpc
+
+from kernel.agents import AgentRegistry
+from kernel.auth import TokenService
+from kernel.engine import JobResult, RunEngine, StepResult
+from kernel.errors import InvalidInput, NotFound
+from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
+from kernel.queries import RunQueries
+from kernel.services.auth import principal_of
+from kernel.services.convert import from_unix_ms, job_status_from_pb, job_status_pb, step_status_from_pb
+from kernel.services.errors import streaming, unary
+from kernel.status import AgentState, Status
+from kernel.store import Database, models
+from proto.arcade.agent.v1 import agent_pb2, agent_pb2_grpc
+
+log = logging.getLogger("arcade.kernel.agents")
+MAX_POLL_SECONDS = 30.0
+
+
+def assignment_pb(db: Database, job_run_id: str) -> agent_pb2.JobAssignment | None:
+    with db.session() as session:
+        job = session.get(models.JobRun, job_run_id)
+        if job is None or Status(job.status).final:
+            return None
+        run = session.get(models.PipelineRun, job.run_id)
+        assert run is not None
+        steps = RunQueries(db).job(job_run_id)[1]
+    return agent_pb2.JobAssignment(
+        job_run_id=job.id,
+        pipeline_run_id=run.id,
+        pipeline_name=run.pipeline_name,
+        run_number=run.number,
+        job_name=job.name,
+        stage=job.stage,
+        attempt=job.attempt,
+        env={k: str(v) for k, v in (job.env or {}).items()},
+        timeout_seconds=job.timeout_seconds or 0.0,
+        steps=[
+            agent_pb2.StepAssignment(
+                step_run_id=s.id,
+                index=s.index,
+                name=s.name,
+                run=s.run,
+                env={k: str(v) for k, v in s.env.items()},
+                timeout_seconds=s.timeout_seconds or 0.0,
+                continue_on_error=s.continue_on_error,
+            )
+            for s in steps
+        ],
+    )
+
+
+def cancel_pb(cancel: Cancel) -> agent_pb2.CancelJob:
+    return agent_pb2.CancelJob(
+        job_run_id=cancel.job_run_id, reason=cancel.reason, status=job_status_pb(cancel.status.value)
+    )
+
+
+class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
+    def __init__(
+        self,
+        db: Database,
+        tokens: TokenService,
+        registry: AgentRegistry,
+        engine: RunEngine,
+        hub: AgentHub,
+        heartbeat_interval: float,
+        heartbeat_timeout: float,
+    ) -> None:
+        self.db = db
+        self.tokens = tokens
+        self.registry = registry
+        self.engine = engine
+        self.hub = hub
+        self.heartbeat_interval = heartbeat_interval
+        self.heartbeat_timeout = heartbeat_timeout
+
+    def _agent_id(self, context: grpc.aio.ServicerContext) -> str:
+        agent_id = principal_of(self.tokens, context).agent_id
+        assert agent_id is not None, "the interceptor lets only agent tokens through"
+        return agent_id
+
+    @unary
+    async def Register(
+        self, request: agent_pb2.RegisterRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.RegisterResponse:
+        agent, secret = self.registry.register(
+            request.registration_token,
+            request.name,
+            dict(request.labels),
+            request.capacity or 1,
+            request.version,
+            request.hostname,
+        )
+        log.info("agent %s registered (%s, capacity %d)", agent.name, agent.id, agent.capacity)
+        return agent_pb2.RegisterResponse(
+            agent_id=agent.id,
+            agent_token=secret,
+            heartbeat_interval_seconds=self.heartbeat_interval,
+            heartbeat_timeout_seconds=self.heartbeat_timeout,
+        )
+
+    @unary
+    async def Unregister(
+        self, request: agent_pb2.UnregisterRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.UnregisterResponse:
+        self.registry.unregister(self._agent_id(context))
+        return agent_pb2.UnregisterResponse()
+
+    @unary
+    async def Heartbeat(
+        self, request: agent_pb2.HeartbeatRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.HeartbeatResponse:
+        agent_id = self._agent_id(context)
+        self.engine.renew_leases(agent_id)
+        return agent_pb2.HeartbeatResponse(
+            cancel=[cancel_pb(c) for c in self.engine.pending_cancels(agent_id)]
+        )
+
+    @unary
+    async def UpdateLabels(
+        self, request: agent_pb2.UpdateLabelsRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.UpdateLabelsResponse:
+        replace = request.mode == agent_pb2.LABEL_UPDATE_MODE_REPLACE
+        labels = self.registry.update_labels(self._agent_id(context), dict(request.labels), replace)
+        return agent_pb2.UpdateLabelsResponse(labels=labels)
+
+    def _outgoing(self, item: Dispatch | Cancel) -> agent_pb2.ConnectResponse | None:
+        if isinstance(item, Cancel):
+            return agent_pb2.ConnectResponse(cancel=cancel_pb(item))
+        assignment = assignment_pb(self.db, item.job_run_id)
+        return None if assignment is None else agent_pb2.ConnectResponse(dispatch=assignment)
+
+    async def _read(
+        self, agent_id: str, requests: AsyncIterator[agent_pb2.ConnectRequest], connection: AgentConnection
+    ) -> None:
+        try:
+            async for message in requests:
+                kind = message.WhichOneof("message")
+                if kind in ("hello", "heartbeat"):
+                    self.engine.renew_leases(agent_id)
+                    if kind == "hello":
+                        for cancel in self.engine.pending_cancels(agent_id):
+                            connection.send(cancel)
+                elif kind == "ack":
+                    self.engine.accept_dispatch(agent_id, message.ack.job_run_id)
+        except (asyncio.CancelledError, grpc.aio.AioRpcError):
+            pass
+        except NotFound as error:
+            log.warning("agent %s: %s", agent_id, error.message)
+        finally:
+            connection.close()
+
+    @streaming
+    async def Connect(
+        self, request_iterator: AsyncIterator[agent_pb2.ConnectRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[agent_pb2.ConnectResponse]:
+        agent_id = self._agent_id(context)
+        connection = self.hub.attach(agent_id)
+        reader = asyncio.create_task(self._read(agent_id, request_iterator, connection))
+        self.registry.set_status(agent_id, AgentState.ONLINE)
+        self.engine.renew_leases(agent_id)
+        self.engine.wake()
+        try:
+            yield agent_pb2.ConnectResponse(
+                config=agent_pb2.ConfigUpdate(
+                    heartbeat_interval_seconds=self.heartbeat_interval,
+                    heartbeat_timeout_seconds=self.heartbeat_timeout,
+                )
+            )
+            while True:
+                item = await connection.queue.get()
+                if item is None:
+                    break
+                outgoing = self._outgoing(item)
+                if outgoing is not None:
+                    yield outgoing
+        finally:
+            reader.cancel()
+            if self.hub.detach(connection):
+                self.registry.set_status(agent_id, AgentState.OFFLINE)
+
+    @unary
+    async def FetchJobRun(
+        self, request: agent_pb2.FetchJobRunRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.FetchJobRunResponse:
+        agent_id = self._agent_id(context)
+        wait = min(max(request.wait_seconds, 0.0), MAX_POLL_SECONDS)
+        connection = self.hub.attach(agent_id, polling=True)
+        self.engine.renew_leases(agent_id)
+        self.engine.wake()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        try:
+            while True:
+                remaining = deadline - loop.time()
+                if remaining <= 0 and connection.queue.empty():
+                    return agent_pb2.FetchJobRunResponse()
+                try:
+                    item = await asyncio.wait_for(connection.queue.get(), max(remaining, 0.0))
+                except TimeoutError:
+                    continue
+                if item is None:
+                    return agent_pb2.FetchJobRunResponse()
+                if isinstance(item, Dispatch):
+                    assignment = assignment_pb(self.db, item.job_run_id)
+                    if assignment is not None:
+                        self.engine.accept_dispatch(agent_id, item.job_run_id)
+                        return agent_pb2.FetchJobRunResponse(assignment=assignment)
+                # Cancels reach polling agents through Heartbeat responses.
+        finally:
+            self.hub.detach(connection)
+
+    @unary
+    async def ReportStepRunStatus(
+        self, request: agent_pb2.ReportStepRunStatusRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.ReportStepRunStatusResponse:
+        status = step_status_from_pb(request.status) if request.status else None
+        if status is None:
+            raise InvalidInput("ReportStepRunStatus: status is required")
+        self.engine.report_step(
+            self._agent_id(context),
+            StepResult(
+                step_run_id=request.step_run_id,
+                status=status,
+                exit_code=request.exit_code,
+                message=request.message,
+                started_at=from_unix_ms(request.start_time_unix_ms),
+                finished_at=from_unix_ms(request.finish_time_unix_ms),
+                log_line_count=request.log_line_count if status.final else None,
+            ),
+        )
+        return agent_pb2.ReportStepRunStatusResponse()
+
+    @unary
+    async def ReportJobRunStatus(
+        self, request: agent_pb2.ReportJobRunStatusRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.ReportJobRunStatusResponse:
+        if not request.status:
+            raise InvalidInput("ReportJobRunStatus: status is required")
+        self.engine.report_job(
+            self._agent_id(context),
+            JobResult(
+                job_run_id=request.job_run_id,
+                status=job_status_from_pb(request.status),
+                exit_code=request.exit_code,
+                message=request.message,
+                started_at=from_unix_ms(request.start_time_unix_ms),
+                finished_at=from_unix_ms(request.finish_time_unix_ms),
+            ),
+        )
+        return agent_pb2.ReportJobRunStatusResponse()

@@ -1,0 +1,54 @@
+"""arcade.steprun.v1.StepRunService: step runs, cancellation and stored logs."""
+
+from __future__ import annotations
+
+import grpc
+
+from kernel.engine import RunEngine
+from kernel.logstore import LogStore
+from kernel.queries import RunQueries
+from kernel.services.convert import line_pb, step_pb
+from kernel.services.errors import unary
+from kernel.status import Status
+from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
+
+
+class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
+    def __init__(self, queries: RunQueries, engine: RunEngine, logs: LogStore) -> None:
+        self.queries = queries
+        self.engine = engine
+        self.logs = logs
+
+    @unary
+    async def GetStepRun(
+        self, request: steprun_pb2.GetStepRunRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.GetStepRunResponse:
+        return steprun_pb2.GetStepRunResponse(step_run=step_pb(self.queries.step(request.step_run_id)))
+
+    @unary
+    async def ListStepRuns(
+        self, request: steprun_pb2.ListStepRunsRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.ListStepRunsResponse:
+        steps = self.queries.steps(request.pipeline_run_id, request.job_run_id)
+        return steprun_pb2.ListStepRunsResponse(step_runs=[step_pb(s) for s in steps])
+
+    @unary
+    async def CancelStepRun(
+        self, request: steprun_pb2.CancelStepRunRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.CancelStepRunResponse:
+        step = self.queries.step(request.step_run_id)
+        self.engine.cancel_job(step.job_run_id, f"step '{step.name}' cancelled by user")
+        return steprun_pb2.CancelStepRunResponse(step_run=step_pb(self.queries.step(request.step_run_id)))
+
+    @unary
+    async def GetStepRunLog(
+        self, request: steprun_pb2.GetStepRunLogRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.GetStepRunLogResponse:
+        step = self.queries.step(request.step_run_id)
+        lines = self.logs.read(step.id, max(1, request.from_seq), request.limit or None)
+        complete = Status(step.status).final and (
+            step.log_line_count is None or step.log_seq >= step.log_line_count
+        )
+        if lines and request.limit and len(lines) == request.limit:
+            complete = complete and lines[-1].seq >= step.log_seq
+        return steprun_pb2.GetStepRunLogResponse(lines=[line_pb(line) for line in lines], complete=complete)
