@@ -60,15 +60,15 @@ class LogStore:
                 raise NotFound(f"step run '{step_run_id}' not found")
             if row.agent_id != agent_id:
                 raise PermissionDenied(f"step run '{step_run_id}' does not belong to this agent")
-            fresh = [line for line in lines if line.seq > row.log_seq]
+            # Keep the stored sequence dense: take only the run of lines that continues it. Anything after a
+            # gap is left for the agent to resend (it resends everything after the acknowledged seq).
+            by_seq = {line.seq: line for line in lines if line.seq > row.log_seq}
+            fresh = []
+            while row.log_seq + len(fresh) + 1 in by_seq:
+                fresh.append(by_seq[row.log_seq + len(fresh) + 1])
             if not fresh:
                 return row.log_seq
-            fresh.sort(key=lambda line: line.seq)
             first, last = fresh[0].seq, fresh[-1].seq
-            if last - first + 1 != len(fresh):
-                # Keep the stored sequence dense: accept the contiguous prefix, the agent resends the rest.
-                count = next(i for i, line in enumerate(fresh) if line.seq != first + i)
-                fresh, last = fresh[:count], first + count - 1
             tx.session.add(
                 models.LogChunk(
                     step_run_id=step_run_id,
