@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -63,7 +64,9 @@ class Output:
                     raise AssertionError("process exited:\n" + "\n".join(self.lines[-40:]))
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"timed out waiting for {pattern.pattern}:\n" + "\n".join(self.lines[-40:]))
+                    raise AssertionError(
+                        f"timed out waiting for {pattern.pattern}:\n" + "\n".join(self.lines[-40:])
+                    )
                 self._changed.wait(remaining)
 
     def text(self) -> str:
@@ -93,7 +96,13 @@ class Process:
 
 def spawn(args: list[str], env: dict[str, str], cwd: Path) -> Process:
     popen = subprocess.Popen(
-        args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        args,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     return Process(popen, Output(popen.stdout))
 
@@ -113,11 +122,16 @@ class Cluster:
 
     def kernel_env(self, grpc_addr: str, http_addr: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARCADE_")}
-        env.update({
-            "ARCADE_DATABASE_URL": self.database_url or f"sqlite:///{self.root / 'kernel' / 'arcade.db'}",
-            "ARCADE_GRPC_ADDR": grpc_addr, "ARCADE_HTTP_ADDR": http_addr, "ARCADE_ADMIN_TOKEN": ADMIN_TOKEN,
-            "ARCADE_HEARTBEAT_INTERVAL": str(HEARTBEAT_INTERVAL), "ARCADE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
-        })
+        env.update(
+            {
+                "ARCADE_DATABASE_URL": self.database_url or f"sqlite:///{self.root / 'kernel' / 'arcade.db'}",
+                "ARCADE_GRPC_ADDR": grpc_addr,
+                "ARCADE_HTTP_ADDR": http_addr,
+                "ARCADE_ADMIN_TOKEN": ADMIN_TOKEN,
+                "ARCADE_HEARTBEAT_INTERVAL": str(HEARTBEAT_INTERVAL),
+                "ARCADE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
+            }
+        )
         return env
 
     def start_kernel(self) -> None:
@@ -131,10 +145,20 @@ class Cluster:
         if not self.registration_token:
             self.registration_token = self.http("POST", "/api/v1/tokens", {"kind": "agent"})["token"]
 
-    def start_agent(self, name: str, labels: dict[str, str] | None = None, capacity: int = 1,
-                    extra: tuple[str, ...] = ()) -> Process:
-        args = ["agent", "--server", self.grpc_target, "--name", name, "--capacity", str(capacity),
-                "--workdir", str(self.root / "agents" / name)]
+    def start_agent(
+        self, name: str, labels: dict[str, str] | None = None, capacity: int = 1, extra: tuple[str, ...] = ()
+    ) -> Process:
+        args = [
+            "agent",
+            "--server",
+            self.grpc_target,
+            "--name",
+            name,
+            "--capacity",
+            str(capacity),
+            "--workdir",
+            str(self.root / "agents" / name),
+        ]
         for key, value in (labels or {}).items():
             args += ["--label", f"{key}={value}"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARCADE_")}
@@ -144,8 +168,9 @@ class Cluster:
         self.wait_for_agent(name)
         return process
 
-    def wait_for_agent(self, name: str, status: tuple[str, ...] = ("IDLE", "ONLINE", "BUSY"),
-                       timeout: float = 30) -> None:
+    def wait_for_agent(
+        self, name: str, status: tuple[str, ...] = ("IDLE", "ONLINE", "BUSY"), timeout: float = 30
+    ) -> None:
         deadline = time.monotonic() + timeout
         for update in self.stream_agents(timeout):
             if update.name == name and update.status in status:
@@ -158,11 +183,15 @@ class Cluster:
         from proto.arcade.types.v1 import types_pb2
 
         stub = stream_pb2_grpc.StreamServiceStub(self.channel())
-        for response in stub.StreamAgentStatus(stream_pb2.StreamAgentStatusRequest(), metadata=self.metadata(),
-                                               timeout=timeout):
+        for response in stub.StreamAgentStatus(
+            stream_pb2.StreamAgentStatusRequest(), metadata=self.metadata(), timeout=timeout
+        ):
             agent = response.agent
-            yield type("AgentUpdate", (), {"name": agent.name,
-                                           "status": types_pb2.AgentStatus.Name(agent.status).split("_")[-1]})
+            yield type(
+                "AgentUpdate",
+                (),
+                {"name": agent.name, "status": types_pb2.AgentStatus.Name(agent.status).split("_")[-1]},
+            )
 
     def stop(self) -> None:
         if self._channel is not None:
@@ -187,44 +216,63 @@ class Cluster:
             self._channel.close()
         self._channel = None
 
-    def http(self, method: str, path: str, body: dict[str, Any] | None = None, token: str = ADMIN_TOKEN) -> Any:
-        response = httpx.request(method, self.http_url + path, json=body,
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    def http(
+        self, method: str, path: str, body: dict[str, Any] | None = None, token: str = ADMIN_TOKEN
+    ) -> Any:
+        response = httpx.request(
+            method, self.http_url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
         response.raise_for_status()
         return response.json() if response.content else None
 
     def run_pipeline(self, spec: str, variables: dict[str, str] | None = None) -> str:
         stub = pipeline_pb2_grpc.PipelineServiceStub(self.channel())
-        pipeline = stub.CreatePipeline(pipeline_pb2.CreatePipelineRequest(spec_yaml=spec, upsert=True),
-                                       metadata=self.metadata()).pipeline
-        run = stub.TriggerPipeline(pipeline_pb2.TriggerPipelineRequest(pipeline=pipeline.id,
-                                                                        variables=variables or {}),
-                                   metadata=self.metadata()).run
+        pipeline = stub.CreatePipeline(
+            pipeline_pb2.CreatePipelineRequest(spec_yaml=spec, upsert=True), metadata=self.metadata()
+        ).pipeline
+        run = stub.TriggerPipeline(
+            pipeline_pb2.TriggerPipelineRequest(pipeline=pipeline.id, variables=variables or {}),
+            metadata=self.metadata(),
+        ).run
         return run.id
 
     def wait_run(self, run_id: str, timeout: float = 60) -> dict[str, Any]:
         """Follow StreamPipelineStatus until the run is final; returns the run as JSON from the HTTP API."""
         stub = stream_pb2_grpc.StreamServiceStub(self.channel())
-        for _ in stub.StreamPipelineStatus(stream_pb2.StreamPipelineStatusRequest(pipeline_run_id=run_id),
-                                           metadata=self.metadata(), timeout=timeout):
+        for _ in stub.StreamPipelineStatus(
+            stream_pb2.StreamPipelineStatusRequest(pipeline_run_id=run_id),
+            metadata=self.metadata(),
+            timeout=timeout,
+        ):
             pass
         return self.http("GET", f"/api/v1/runs/{run_id}")
 
-    def wait_job_status(self, run_id: str, job_name: str, statuses: tuple[str, ...], timeout: float = 30
-                        ) -> dict[str, Any]:
+    def wait_job_status(
+        self, run_id: str, job_name: str, statuses: tuple[str, ...], timeout: float = 30
+    ) -> dict[str, Any]:
         stub = stream_pb2_grpc.StreamServiceStub(self.channel())
-        for response in stub.StreamPipelineStatus(stream_pb2.StreamPipelineStatusRequest(pipeline_run_id=run_id),
-                                                  metadata=self.metadata(), timeout=timeout):
+        for response in stub.StreamPipelineStatus(
+            stream_pb2.StreamPipelineStatusRequest(pipeline_run_id=run_id),
+            metadata=self.metadata(),
+            timeout=timeout,
+        ):
             for job in response.run.jobs:
                 from proto.arcade.types.v1 import types_pb2
 
-                if job.name == job_name and types_pb2.JobRunStatus.Name(job.status).split("_")[-1] in statuses:
+                if (
+                    job.name == job_name
+                    and types_pb2.JobRunStatus.Name(job.status).split("_")[-1] in statuses
+                ):
                     return self.http("GET", f"/api/v1/runs/{run_id}")
         raise AssertionError(f"job {job_name} never reached {statuses}")
 
     def log_lines(self, run_id: str) -> list[dict[str, Any]]:
-        response = httpx.get(self.http_url + f"/api/v1/runs/{run_id}/logs", params={"follow": "true"},
-                             headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=30)
+        response = httpx.get(
+            self.http_url + f"/api/v1/runs/{run_id}/logs",
+            params={"follow": "true"},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            timeout=30,
+        )
         response.raise_for_status()
         items = [json.loads(line) for line in response.text.splitlines() if line]
         return [item for item in items if item["type"] == "line"]
@@ -232,3 +280,35 @@ class Cluster:
 
 def job(run: dict[str, Any], name: str) -> dict[str, Any]:
     return next(j for j in run["jobs"] if j["name"] == name)
+
+
+def wait_log_line(cluster: Cluster, run_id: str, pattern: str, timeout: float = 30) -> re.Match[str]:
+    """Follow the run's live log until a line matches `pattern`."""
+    regex = re.compile(pattern)
+    with httpx.stream(
+        "GET",
+        cluster.http_url + f"/api/v1/runs/{run_id}/logs",
+        params={"follow": "true"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=timeout,
+    ) as response:
+        for raw in response.iter_lines():
+            item = json.loads(raw) if raw else {}
+            match = regex.search(item.get("text", "")) if item.get("type") == "line" else None
+            if match:
+                return match
+    raise AssertionError(f"no log line matched {pattern}")
+
+
+def wait_process_exit(pid: int, timeout: float) -> bool:
+    """Wait for any process (not only a child) to exit, through a pidfd; True if it did."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(timeout * 1000))
+    finally:
+        os.close(fd)

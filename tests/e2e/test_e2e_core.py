@@ -81,7 +81,9 @@ jobs:
     stdout = [line["text"] for line in lines if line["stream"] == "stdout"]
     assert stdout[:-1] == [f"out {i}" for i in range(1, 3001)]
     assert stdout[-1] == "no newline at end"
-    assert [line["text"] for line in lines if line["stream"] == "stderr"] == [f"err {i}" for i in range(500, 3001, 500)]
+    assert [line["text"] for line in lines if line["stream"] == "stderr"] == [
+        f"err {i}" for i in range(500, 3001, 500)
+    ]
     assert job(run, "talk")["steps"][0]["log_line_count"] == len(lines)
 
 
