@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
 from kernel.cli.output import LogPrinter, print_json, print_table
 
 SUCCESS = "SUCCESS"
+
+
+def ref(value: str) -> str:
+    """A user-given name or id as one URL path segment (run refs like hello#3 contain '#')."""
+    return quote(value, safe="")
 
 
 def client(args: argparse.Namespace) -> ApiClient:
@@ -38,7 +44,7 @@ def follow_logs(api: ApiClient, run_id: str, follow: bool, as_json: bool) -> dic
     printer = LogPrinter()
     end: dict[str, Any] = {}
     collected = []
-    for item in api.stream_lines(f"/runs/{run_id}/logs", {"follow": "true" if follow else "false"}):
+    for item in api.stream_lines(f"/runs/{ref(run_id)}/logs", {"follow": "true" if follow else "false"}):
         if item["type"] == "end":
             end = item
         elif as_json:
@@ -74,7 +80,7 @@ def cmd_pipeline_list(args: argparse.Namespace) -> int:
 def cmd_pipeline_trigger(args: argparse.Namespace) -> int:
     api = client(args)
     body = {"variables": parse_vars(args.var), "request_id": args.request_id}
-    run = api.request("POST", f"/pipelines/{args.pipeline}/trigger", body)
+    run = api.request("POST", f"/pipelines/{ref(args.pipeline)}/trigger", body)
     if not args.follow:
         print_json(run) if args.json else print(f"triggered {describe_run(run)}")
         return EXIT_OK
@@ -83,7 +89,7 @@ def cmd_pipeline_trigger(args: argparse.Namespace) -> int:
 
 
 def cmd_pipeline_runs(args: argparse.Namespace) -> int:
-    runs = client(args).request("GET", f"/pipelines/{args.pipeline}/runs", params={"limit": args.limit})[
+    runs = client(args).request("GET", f"/pipelines/{ref(args.pipeline)}/runs", params={"limit": args.limit})[
         "runs"
     ]
     if args.json:
@@ -105,13 +111,13 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    run = client(args).request("POST", f"/runs/{args.run}/cancel")
+    run = client(args).request("POST", f"/runs/{ref(args.run)}/cancel")
     print_json(run) if args.json else print(f"cancelling {describe_run(run)}")
     return EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    run = client(args).request("GET", f"/runs/{args.run}")
+    run = client(args).request("GET", f"/runs/{ref(args.run)}")
     if args.json:
         print_json(run)
         return EXIT_OK

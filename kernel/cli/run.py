@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
 from kernel.cli.embedded import EmbeddedKernel
-from kernel.cli.ops import follow_logs, parse_vars, read_spec
+from kernel.cli.ops import follow_logs, parse_vars, read_spec, ref
 from kernel.cli.output import print_json
 from kernel.dsl import validate_pipeline
 
@@ -32,7 +32,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _run_on(api: ApiClient, spec: str, file: str, variables: dict[str, str], as_json: bool) -> int:
     pipeline = api.request("POST", "/pipelines", {"spec_yaml": spec, "file_name": file, "upsert": True})
-    run = api.request("POST", f"/pipelines/{pipeline['id']}/trigger", {"variables": variables})
+    run = api.request("POST", f"/pipelines/{ref(pipeline['id'])}/trigger", {"variables": variables})
     if not as_json:
         print(f"run {run['pipeline']}#{run['number']} ({run['id']}) started", file=sys.stderr, flush=True)
     end = follow_logs(api, run["id"], True, as_json)

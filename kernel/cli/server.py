@@ -75,22 +75,25 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 
 def cmd_agent(args: argparse.Namespace) -> int:
-    from agent.daemon import run_agent
-
     from agent.config import AgentConfig
+    from agent.daemon import run_agent
+    from agent.errors import ConfigError
 
     if not args.token:
         raise CliError("agent: a registration token is required (--token or ARCADE_TOKEN)", exit_code=2)
     _setup_logging(os.environ.get("ARCADE_LOG_LEVEL", "INFO"))
-    config = AgentConfig(
-        server=args.server.removeprefix("http://").removeprefix("grpc://"),
-        registration_token=args.token,
-        name=args.name or AgentConfig.default_name(),
-        labels=parse_labels(args.label),
-        capacity=args.capacity,
-        workdir=Path(args.workdir),
-        use_stream=not args.no_stream,
-    )
+    try:
+        config = AgentConfig(
+            server=args.server.removeprefix("http://").removeprefix("grpc://"),
+            registration_token=args.token,
+            name=args.name or socket.gethostname(),
+            labels=parse_labels(args.label),
+            capacity=args.capacity,
+            workdir=Path(args.workdir),
+            use_stream=not args.no_stream,
+        )
+    except ConfigError as exc:
+        raise CliError(f"agent: {exc}", exit_code=2) from exc
     return run_agent(config)
 
 

@@ -71,7 +71,9 @@ jobs:
     steps:
       - name: count
         run: |
-          for i in $(seq 1 3000); do echo "out $i"; if [ $((i % 500)) -eq 0 ]; then echo "err $i" >&2; fi; done
+          for i in $(seq 1 3000); do
+            echo "out $i"; if [ $((i % 500)) -eq 0 ]; then echo "err $i" >&2; fi
+          done
           printf 'no newline at end'
 """
     run = cluster.wait_run(cluster.run_pipeline(spec))
@@ -127,3 +129,22 @@ jobs:
     assert job(run, "w")["agent_id"] is None
     cluster.http("POST", f"/api/v1/runs/{run_id}/cancel")
     assert cluster.wait_run(run_id)["status"] == "CANCELLED"
+
+
+def test_realistic_example_routes_across_two_agents(cluster):
+    from pathlib import Path
+
+    spec = (Path(__file__).resolve().parents[2] / "examples" / "realistic" / "arcade.yaml").read_text()
+    run = cluster.wait_run(cluster.run_pipeline(spec), timeout=90)
+    assert run["status"] == "SUCCESS", run
+    agents = {a["id"]: a["name"] for a in cluster.http("GET", "/api/v1/agents")["agents"]}
+    assert agents[job(run, "unit-macos")["agent_id"]] == "mac-1"
+    assert agents[job(run, "publish")["agent_id"]] == "linux-1"
+    assert {agents[job(run, name)["agent_id"]] for name in ("lint", "unit-linux")} == {"linux-1"}
+    lint = job(run, "lint")
+    assert lint["status"] == "SUCCESS"
+    assert [s["status"] for s in lint["steps"]] == ["SUCCESS", "FAILED"]
+    assert ts(job(run, "checksum")["started_at"]) >= ts(job(run, "build")["finished_at"])
+    assert ts(job(run, "publish")["started_at"]) >= ts(job(run, "checksum")["finished_at"])
+    texts = [line["text"] for line in cluster.log_lines(run["id"]) if line["job"] == "publish"]
+    assert texts == ["publishing demo 1.2.3 to staging"]

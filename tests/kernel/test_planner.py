@@ -6,15 +6,35 @@ from kernel.status import RunStatus, Status
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def job(id, stage=0, index=0, status=Status.PENDING, deps=(), coe=False, assigned=False, stopping=False, msg=""):
-    return JobState(id=id, name=id, stage_index=stage, index=index, status=status, depends_on=tuple(deps),
-                    continue_on_error=coe, assigned=assigned, stopping=stopping, message=msg)
+def job(
+    id, stage=0, index=0, status=Status.PENDING, deps=(), coe=False, assigned=False, stopping=False, msg=""
+):
+    return JobState(
+        id=id,
+        name=id,
+        stage_index=stage,
+        index=index,
+        status=status,
+        depends_on=tuple(deps),
+        continue_on_error=coe,
+        assigned=assigned,
+        stopping=stopping,
+        message=msg,
+    )
 
 
 def run(jobs, stages=None, status=RunStatus.PENDING, timeout=3600.0, cancel=False):
     stages = stages or [StageState(0, "default")]
-    return RunState(id="r", pipeline_name="p", status=status, created_at=T0, timeout=timeout, stages=stages,
-                    jobs=jobs, cancel_requested=cancel)
+    return RunState(
+        id="r",
+        pipeline_name="p",
+        status=status,
+        created_at=T0,
+        timeout=timeout,
+        stages=stages,
+        jobs=jobs,
+        cancel_requested=cancel,
+    )
 
 
 def test_first_stage_jobs_are_queued_and_run_starts():
@@ -26,7 +46,11 @@ def test_first_stage_jobs_are_queued_and_run_starts():
 
 def test_later_stage_waits_for_every_job_of_earlier_stages():
     stages = [StageState(0, "build", started_at=T0), StageState(1, "ship")]
-    jobs = [job("a", status=Status.SUCCESS), job("b", index=1, status=Status.RUNNING), job("c", stage=1, index=2)]
+    jobs = [
+        job("a", status=Status.SUCCESS),
+        job("b", index=1, status=Status.RUNNING),
+        job("c", stage=1, index=2),
+    ]
     assert advance(run(jobs, stages, RunStatus.RUNNING), T0).queue == []
     jobs[1] = job("b", index=1, status=Status.SUCCESS)
     plan = advance(run(jobs, stages, RunStatus.RUNNING), T0)
@@ -35,8 +59,11 @@ def test_later_stage_waits_for_every_job_of_earlier_stages():
 
 def test_depends_on_overrides_stage_order_and_waits_only_for_named_jobs():
     stages = [StageState(0, "build", started_at=T0), StageState(1, "ship")]
-    jobs = [job("a", status=Status.SUCCESS), job("slow", index=1, status=Status.RUNNING),
-            job("deploy", stage=1, index=2, deps=["a"])]
+    jobs = [
+        job("a", status=Status.SUCCESS),
+        job("slow", index=1, status=Status.RUNNING),
+        job("deploy", stage=1, index=2, deps=["a"]),
+    ]
     assert advance(run(jobs, stages, RunStatus.RUNNING), T0).queue == ["deploy"]
 
 
@@ -44,8 +71,12 @@ def test_serial_stage_runs_one_job_after_another():
     stages = [StageState(0, "s", run_mode="serial")]
     plan = advance(run([job("a"), job("b", index=1), job("c", index=2)], stages), T0)
     assert plan.queue == ["a"]
-    plan = advance(run([job("a", status=Status.SUCCESS), job("b", index=1), job("c", index=2)], stages,
-                       RunStatus.RUNNING), T0)
+    plan = advance(
+        run(
+            [job("a", status=Status.SUCCESS), job("b", index=1), job("c", index=2)], stages, RunStatus.RUNNING
+        ),
+        T0,
+    )
     assert plan.queue == ["b"]
 
 
@@ -67,14 +98,20 @@ def test_continue_on_error_lets_dependents_run_and_the_run_succeed():
 
 
 def test_cancel_stops_assigned_jobs_through_the_agent_and_cancels_the_rest():
-    jobs = [job("a", status=Status.RUNNING, assigned=True), job("b", index=1, status=Status.QUEUED),
-            job("c", index=2, deps=["a"])]
+    jobs = [
+        job("a", status=Status.RUNNING, assigned=True),
+        job("b", index=1, status=Status.QUEUED),
+        job("c", index=2, deps=["a"]),
+    ]
     plan = advance(run(jobs, status=RunStatus.RUNNING, cancel=True), T0)
     assert set(plan.stop) == {"a", "b", "c"}
     assert all(stop.status is Status.CANCELLED for stop in plan.stop.values())
     assert plan.run_status is None  # "a" is still running on its agent
-    finished = [job("a", status=Status.CANCELLED), job("b", index=1, status=Status.CANCELLED),
-                job("c", index=2, status=Status.CANCELLED)]
+    finished = [
+        job("a", status=Status.CANCELLED),
+        job("b", index=1, status=Status.CANCELLED),
+        job("c", index=2, status=Status.CANCELLED),
+    ]
     assert advance(run(finished, status=RunStatus.RUNNING, cancel=True), T0).run_status is RunStatus.CANCELLED
 
 
@@ -115,5 +152,7 @@ def test_finished_run_plans_nothing():
 
 
 def test_next_deadline_is_the_pipeline_deadline_while_jobs_are_unfinished():
-    plan = advance(run([job("a", status=Status.RUNNING, assigned=True)], status=RunStatus.RUNNING, timeout=60), T0)
+    plan = advance(
+        run([job("a", status=Status.RUNNING, assigned=True)], status=RunStatus.RUNNING, timeout=60), T0
+    )
     assert plan.next_deadline == T0 + timedelta(seconds=60)

@@ -39,7 +39,9 @@ def test_a_job_nobody_matches_waits_without_blocking_others():
     agents = [AgentSlots("lin", {"os": "linux"}, 1)]
     result = assign([q("mac-only", Selector(match_labels={"os": "macos"})), q("any", seconds=1)], agents)
     assert result == [Assignment("any", "lin")]
-    assert unmatched([q("mac-only", Selector(match_labels={"os": "macos"}))], [{"os": "linux"}]) == ["mac-only"]
+    assert unmatched([q("mac-only", Selector(match_labels={"os": "macos"}))], [{"os": "linux"}]) == [
+        "mac-only"
+    ]
 
 
 def test_expired_lease_requeues_a_job_that_never_started():
