@@ -67,9 +67,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run_embedded(spec: str, file: str, variables: dict[str, str], as_json: bool, data: str | None) -> int:
-    from agent.daemon import AgentDaemon
-
     from agent.config import AgentConfig
+    from agent.daemon import AgentDaemon
 
     with tempfile.TemporaryDirectory(prefix="arcade-run-") as scratch:
         data_dir = Path(data) if data else Path(scratch)
