@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from kernel import planner, scheduler
+from kernel.dsl.model import PipelineSpec, Selector
 from kernel.errors import FailedPrecondition, InvalidInput, NotFound
 from kernel.hub import AgentHub, Cancel, Dispatch
 from kernel.journal import Journal, Tx
@@ -55,6 +57,24 @@ class JobResult:
     finished_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class _StaticJob:
+    name: str
+    stage_index: int
+    index: int
+    depends_on: tuple[str, ...]
+    continue_on_error: bool
+
+
+SPEC_CACHE_SIZE = 128
+ANY_AGENT = Selector()
+ASSIGN_PAGE = 256
+
+
+def _selector(data: Mapping[str, Any] | None) -> Selector:
+    return selector_from_dict(data) if data else ANY_AGENT
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -72,6 +92,10 @@ class RunEngine:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._next_lease_check = 0.0
+        # Per active run: the parts of its jobs that never change, so planning reloads only statuses.
+        self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
+        self._specs: dict[tuple[str, str], PipelineSpec] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -130,7 +154,9 @@ class RunEngine:
 
     def reconcile(self) -> None:
         now = utcnow()
-        self._expire_leases(now)
+        if time.monotonic() >= self._next_lease_check:
+            self._next_lease_check = time.monotonic() + self.heartbeat_timeout / 4
+            self._expire_leases(now)
         for run_id in [r for r, deadline in self._deadlines.items() if deadline <= now]:
             self._dirty.add(run_id)
             del self._deadlines[run_id]
@@ -143,26 +169,52 @@ class RunEngine:
                     self._dirty.add(run_id)
         self._assign(now)
 
+    def _static(self, tx: Tx, run_id: str) -> dict[str, _StaticJob]:
+        cached = self._static_jobs.get(run_id)
+        if cached is None:
+            J = models.JobRun
+            rows = tx.session.execute(
+                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error).where(
+                    J.run_id == run_id
+                )
+            ).all()
+            cached = {
+                r.id: _StaticJob(
+                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error
+                )
+                for r in rows
+            }
+            self._static_jobs[run_id] = cached
+        return cached
+
     def _load_state(self, tx: Tx, run_id: str) -> tuple[models.PipelineRun, planner.RunState] | None:
         run = tx.session.get(models.PipelineRun, run_id)
         if run is None:
+            self._static_jobs.pop(run_id, None)
             return None
         stages = tx.session.scalars(select(models.StageRun).where(models.StageRun.run_id == run_id)).all()
+        static = self._static(tx, run_id)
         J = models.JobRun
         rows = tx.session.execute(
-            select(
-                J.id,
-                J.name,
-                J.stage_index,
-                J.index,
-                J.status,
-                J.depends_on,
-                J.continue_on_error,
-                J.agent_id,
-                J.cancel_status,
-                J.message,
-            ).where(J.run_id == run_id)
+            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(J.run_id == run_id)
         ).all()
+        jobs = []
+        for r in rows:
+            fixed = static[r.id]
+            jobs.append(
+                planner.JobState(
+                    id=r.id,
+                    name=fixed.name,
+                    stage_index=fixed.stage_index,
+                    index=fixed.index,
+                    status=Status(r.status),
+                    depends_on=fixed.depends_on,
+                    continue_on_error=fixed.continue_on_error,
+                    assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
+                    stopping=r.cancel_status is not None,
+                    message=r.message,
+                )
+            )
         state = planner.RunState(
             id=run.id,
             pipeline_name=run.pipeline_name,
@@ -174,21 +226,7 @@ class RunEngine:
                 planner.StageState(s.index, s.name, s.run_mode, s.timeout_seconds, s.started_at)
                 for s in stages
             ],
-            jobs=[
-                planner.JobState(
-                    id=r.id,
-                    name=r.name,
-                    stage_index=r.stage_index,
-                    index=r.index,
-                    status=Status(r.status),
-                    depends_on=tuple(r.depends_on or ()),
-                    continue_on_error=r.continue_on_error,
-                    assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
-                    stopping=r.cancel_status is not None,
-                    message=r.message,
-                )
-                for r in rows
-            ],
+            jobs=jobs,
         )
         return run, state
 
@@ -258,6 +296,7 @@ class RunEngine:
                 run.finished_at = now
                 run.message = plan.run_message
                 self._deadlines.pop(run.id, None)
+                self._static_jobs.pop(run.id, None)
                 self.metrics.runs_finished.labels(status=run.status).inc()
             tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)
 
@@ -386,19 +425,31 @@ class RunEngine:
             ]
             if not any(slot.free > 0 for slot in slots):
                 return
-            queued = tx.session.execute(
-                select(J.id, J.agent_selector, J.queued_at, J.run_id)
-                .where(J.status == "QUEUED", J.agent_id.is_(None))
-                .order_by(J.queued_at, J.id)
-                .limit(5000)
-            ).all()
-            if not queued:
+            # Page through the queue oldest first until the free slots are used or the queue is exhausted.
+            assignments: list[scheduler.Assignment] = []
+            queued: list[Any] = []
+            offset = 0
+            while any(slot.free > 0 for slot in slots):
+                page = tx.session.execute(
+                    select(J.id, J.agent_selector, J.queued_at, J.run_id)
+                    .where(J.status == "QUEUED", J.agent_id.is_(None))
+                    .order_by(J.queued_at, J.id)
+                    .offset(offset)
+                    .limit(ASSIGN_PAGE)
+                ).all()
+                if not page:
+                    break
+                offset += len(page)
+                queued += page
+                jobs = [scheduler.QueuedJob(r.id, _selector(r.agent_selector), r.queued_at) for r in page]
+                taken = scheduler.assign(jobs, slots)
+                assignments += taken
+                used = {a.agent_id: 0 for a in taken}
+                for a in taken:
+                    used[a.agent_id] += 1
+                slots = [scheduler.AgentSlots(s.id, s.labels, s.free - used.get(s.id, 0)) for s in slots]
+            if not assignments:
                 return
-            jobs = [
-                scheduler.QueuedJob(r.id, selector_from_dict(r.agent_selector or {}), r.queued_at)
-                for r in queued
-            ]
-            assignments = scheduler.assign(jobs, slots)
             run_of = {r.id: r.run_id for r in queued}
             lease = now + timedelta(seconds=self.heartbeat_timeout)
             for assignment in assignments:
@@ -441,13 +492,23 @@ class RunEngine:
                     return existing.id
             # Lock the pipeline row: run numbers are handed out one at a time.
             tx.session.refresh(pipeline, with_for_update=True)
-            spec = parse_or_raise(pipeline.spec_yaml, f"{pipeline.name}.yaml")
+            spec = self._spec(pipeline)
             run_id = create_run(
                 tx, pipeline, spec, {k: str(v) for k, v in variables.items()}, request_id, trigger
             ).id
         self.metrics.runs_triggered.inc()
         self.wake([run_id])
         return run_id
+
+    def _spec(self, pipeline: models.Pipeline) -> PipelineSpec:
+        """The parsed spec of a stored pipeline (parsing a large spec costs more than dispatching its run)."""
+        key = (pipeline.id, pipeline.spec_yaml)
+        spec = self._specs.get(key)
+        if spec is None:
+            if len(self._specs) >= SPEC_CACHE_SIZE:
+                self._specs.pop(next(iter(self._specs)))
+            spec = self._specs[key] = parse_or_raise(pipeline.spec_yaml, f"{pipeline.name}.yaml")
+        return spec
 
     def cancel_run(self, run_id: str) -> None:
         with self.journal.transaction() as tx:

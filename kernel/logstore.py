@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 
@@ -25,8 +26,8 @@ STREAMS = ("stdout", "stderr", "system")
 LATE_LINES_GRACE_SECONDS = 10.0
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    # A NamedTuple, not a dataclass: hundreds of thousands are made per second on the log path.
     seq: int
     stream: str
     time_unix_ms: int
@@ -62,10 +63,13 @@ class LogStore:
                 raise PermissionDenied(f"step run '{step_run_id}' does not belong to this agent")
             # Keep the stored sequence dense: take only the run of lines that continues it. Anything after a
             # gap is left for the agent to resend (it resends everything after the acknowledged seq).
-            by_seq = {line.seq: line for line in lines if line.seq > row.log_seq}
-            fresh = []
-            while row.log_seq + len(fresh) + 1 in by_seq:
-                fresh.append(by_seq[row.log_seq + len(fresh) + 1])
+            if lines and lines[0].seq == row.log_seq + 1 and lines[-1].seq == row.log_seq + len(lines):
+                fresh = list(lines)  # the usual case: the next batch, in order
+            else:
+                by_seq = {line.seq: line for line in lines if line.seq > row.log_seq}
+                fresh = []
+                while row.log_seq + len(fresh) + 1 in by_seq:
+                    fresh.append(by_seq[row.log_seq + len(fresh) + 1])
             if not fresh:
                 return row.log_seq
             first, last = fresh[0].seq, fresh[-1].seq
@@ -75,7 +79,7 @@ class LogStore:
                     run_id=row.run_id,
                     first_seq=first,
                     last_seq=last,
-                    lines=[[line.stream, line.time_unix_ms, line.text] for line in fresh],
+                    lines=[[stream, time_ms, text] for _, stream, time_ms, text in fresh],
                     created_at=datetime.now(UTC),
                 )
             )
@@ -135,27 +139,29 @@ class LogStore:
                     yield lines
                 if not follow or (final and (count is None or next_seq > count)):
                     return
-                if final and count is not None and next_seq <= count:
-                    # Lines are still on their way from the agent; wait for them, but not forever.
-                    got = await sub.get(LATE_LINES_GRACE_SECONDS)
-                    if got is None:
-                        return
-                    continue
+                # Live: take batches from the bus; re-read the store only after an overflow or a gap.
                 while True:
-                    got = await sub.get()
+                    got = await sub.get(LATE_LINES_GRACE_SECONDS if final else None)
                     if got is None:
-                        break  # overflow: re-read the store
+                        if final and not sub.overflowed:
+                            return  # lines the agent reported never came; do not wait forever
+                        break
                     topic, item = got
                     if not topic.startswith("log:"):
-                        break  # a status change: re-check completion
-                    assert isinstance(item, Batch)
-                    fresh = [line for line in item.lines if line.seq >= next_seq]
-                    if not fresh:
+                        final, _, count = self._step_state(step_run_id)
+                        if final and (count is None or next_seq > count):
+                            return
                         continue
-                    if fresh[0].seq != next_seq:
+                    assert isinstance(item, Batch)
+                    if item.lines[-1].seq < next_seq:
+                        continue
+                    if item.lines[0].seq > next_seq:
                         break  # a gap: re-read the store
+                    fresh = item.lines[next_seq - item.lines[0].seq :]
                     next_seq = fresh[-1].seq + 1
                     yield fresh
+                    if final and count is not None and next_seq > count:
+                        return
 
     async def follow_run(self, run_id: str, follow: bool = True) -> AsyncIterator[Batch]:
         """Every line of every step of a run, in arrival order; with follow, until the run is complete."""

@@ -67,17 +67,20 @@ def job_status_from_pb(value: int) -> Status:
     return Status(types_pb2.JobRunStatus.Name(value).removeprefix("JOB_RUN_STATUS_"))
 
 
-def line_pb(line: Line) -> types_pb2.LogLine:
-    return types_pb2.LogLine(
-        seq=line.seq,
-        stream=_STREAM_TO_PB.get(line.stream, types_pb2.LOG_STREAM_UNSPECIFIED),
-        text=line.text,
-        time_unix_ms=line.time_unix_ms,
-    )
+def lines_from_pb(lines: Sequence[types_pb2.LogLine]) -> list[Line]:
+    """Lines from the wire (in batches: the log path converts many thousands of lines a second)."""
+    stream_of = _STREAM_FROM_PB.get
+    return [Line(line.seq, stream_of(line.stream, "stdout"), line.time_unix_ms, line.text) for line in lines]
 
 
-def line_from_pb(line: types_pb2.LogLine) -> Line:
-    return Line(line.seq, _STREAM_FROM_PB.get(line.stream, "stdout"), line.time_unix_ms, line.text)
+def lines_pb(lines: Sequence[Line]) -> list[types_pb2.LogLine]:
+    stream_of = _STREAM_TO_PB.get
+    unspecified = types_pb2.LOG_STREAM_UNSPECIFIED
+    make = types_pb2.LogLine
+    return [
+        make(seq=seq, stream=stream_of(stream, unspecified), text=text, time_unix_ms=time_ms)
+        for seq, stream, time_ms, text in lines
+    ]
 
 
 def selector_pb(selector: dict[str, object]) -> types_pb2.LabelSelector:

@@ -14,7 +14,7 @@ from kernel.errors import InvalidInput, NotFound, PermissionDenied
 from kernel.journal import Journal
 from kernel.logstore import LogStore
 from kernel.services.auth import principal_of
-from kernel.services.convert import line_from_pb
+from kernel.services.convert import lines_from_pb
 from kernel.services.errors import unary
 from kernel.store import models
 from proto.arcade.gateway.v1 import gateway_pb2, gateway_pb2_grpc
@@ -35,7 +35,7 @@ class GatewayServicer(gateway_pb2_grpc.GatewayServiceServicer):
         agent_id = principal_of(self.tokens, context).agent_id or ""
         acks: dict[str, int] = {}
         async for request in request_iterator:
-            lines = [line_from_pb(line) for line in request.lines]
+            lines = lines_from_pb(request.lines)
             try:
                 acks[request.step_run_id] = self.logs.append(agent_id, request.step_run_id, lines)
             except (NotFound, PermissionDenied) as error:

@@ -7,7 +7,7 @@ import grpc
 from kernel.engine import RunEngine
 from kernel.logstore import LogStore
 from kernel.queries import RunQueries
-from kernel.services.convert import line_pb, step_pb
+from kernel.services.convert import lines_pb, step_pb
 from kernel.services.errors import unary
 from kernel.status import Status
 from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
@@ -51,4 +51,4 @@ class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
         )
         if lines and request.limit and len(lines) == request.limit:
             complete = complete and lines[-1].seq >= step.log_seq
-        return steprun_pb2.GetStepRunLogResponse(lines=[line_pb(line) for line in lines], complete=complete)
+        return steprun_pb2.GetStepRunLogResponse(lines=lines_pb(lines), complete=complete)

@@ -6,6 +6,7 @@ once it is final. StreamEvents replays stored events after `after_id`, then foll
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from kernel.agents import AgentRegistry
 from kernel.events import EventBus
 from kernel.logstore import LogStore
 from kernel.queries import RunQueries
-from kernel.services.convert import agent_pb, event_pb, job_pb, line_pb, run_pb, step_pb
+from kernel.services.convert import agent_pb, event_pb, job_pb, lines_pb, run_pb, step_pb
 from kernel.services.errors import streaming
 from kernel.status import RunStatus, Status
 from kernel.store import Database, models
@@ -24,17 +25,23 @@ from proto.arcade.stream.v1 import stream_pb2, stream_pb2_grpc
 
 T = TypeVar("T")
 LINES_PER_MESSAGE = 5000
+SNAPSHOT_INTERVAL = 0.05
 
 
 async def _snapshots(bus: EventBus, topic: str, snapshot: Callable[[], tuple[T, bool]]) -> AsyncIterator[T]:
+    """The current state, then a fresh one after events, at most every SNAPSHOT_INTERVAL seconds."""
+    loop = asyncio.get_running_loop()
     with bus.subscribe(topic) as sub:
         while True:
+            taken = loop.time()
             value, final = snapshot()
             yield value
             if final:
                 return
             if await sub.get() is None:
                 sub.overflowed = False
+            # A burst of events (a large run finishing many jobs) becomes one snapshot, not one per event.
+            await asyncio.sleep(max(0.0, taken + SNAPSHOT_INTERVAL - loop.time()))
             sub.drain()
 
 
@@ -62,7 +69,7 @@ class StreamServicer(stream_pb2_grpc.StreamServiceServicer):
         async for lines in self.logs.follow(request.step_run_id, max(1, request.from_seq), request.follow):
             for start in range(0, len(lines), LINES_PER_MESSAGE):
                 chunk = lines[start : start + LINES_PER_MESSAGE]
-                yield stream_pb2.StreamStepRunLogResponse(lines=[line_pb(line) for line in chunk])
+                yield stream_pb2.StreamStepRunLogResponse(lines=lines_pb(chunk))
 
     @streaming
     async def StreamStepRunStatus(
