@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from kernel import planner, scheduler
 from kernel.dsl.model import PipelineSpec, Selector
@@ -157,15 +157,16 @@ class RunEngine:
         if time.monotonic() >= self._next_lease_check:
             self._next_lease_check = time.monotonic() + self.heartbeat_timeout / 4
             self._expire_leases(now)
-        for run_id in [r for r, deadline in self._deadlines.items() if deadline <= now]:
-            self._dirty.add(run_id)
+        due = {run_id for run_id, deadline in self._deadlines.items() if deadline <= now}
+        for run_id in due:
             del self._deadlines[run_id]
+        self._dirty |= due
         for _ in range(MAX_PLAN_ROUNDS):
             if not self._dirty:
                 break
             dirty, self._dirty = self._dirty, set()
             for run_id in dirty:
-                if self._plan_run(run_id, now):
+                if self._plan_run(run_id, now, full=run_id in due):
                     self._dirty.add(run_id)
         self._assign(now)
 
@@ -230,9 +231,27 @@ class RunEngine:
         )
         return run, state
 
-    def _plan_run(self, run_id: str, now: datetime) -> bool:
-        """Apply one planner step to the run; True if anything changed."""
+    def _nothing_to_plan(self, tx: Tx, run_id: str) -> bool:
+        """True when only the run's end could change and it has not come yet: a cheap check that spares
+        reloading every job of a large run each time one of its jobs finishes."""
+        run = tx.session.get(models.PipelineRun, run_id)
+        if run is None or run.cancel_requested or run.status != RunStatus.RUNNING.value:
+            return False
+        J = models.JobRun
+        pending, unfinished = tx.session.execute(
+            select(
+                func.coalesce(func.sum(case((J.status == "PENDING", 1), else_=0)), 0),
+                func.coalesce(func.sum(case((J.status.in_(ACTIVE_JOB), 1), else_=0)), 0),
+            ).where(J.run_id == run_id)
+        ).one()
+        return pending == 0 and unfinished > 0
+
+    def _plan_run(self, run_id: str, now: datetime, full: bool = False) -> bool:
+        """Apply one planner step to the run; True if anything changed. `full` skips the cheap check
+        (a deadline fell due)."""
         with self.journal.transaction() as tx:
+            if not full and run_id in self._static_jobs and self._nothing_to_plan(tx, run_id):
+                return False
             loaded = self._load_state(tx, run_id)
             if loaded is None:
                 self._deadlines.pop(run_id, None)
@@ -429,17 +448,19 @@ class RunEngine:
             assignments: list[scheduler.Assignment] = []
             queued: list[Any] = []
             offset = 0
+            page_size = min(ASSIGN_PAGE, 4 * sum(max(slot.free, 0) for slot in slots) + 8)
             while any(slot.free > 0 for slot in slots):
                 page = tx.session.execute(
                     select(J.id, J.agent_selector, J.queued_at, J.run_id)
                     .where(J.status == "QUEUED", J.agent_id.is_(None))
                     .order_by(J.queued_at, J.id)
                     .offset(offset)
-                    .limit(ASSIGN_PAGE)
+                    .limit(page_size)
                 ).all()
                 if not page:
                     break
                 offset += len(page)
+                page_size = ASSIGN_PAGE
                 queued += page
                 jobs = [scheduler.QueuedJob(r.id, _selector(r.agent_selector), r.queued_at) for r in page]
                 taken = scheduler.assign(jobs, slots)
@@ -609,12 +630,6 @@ class RunEngine:
             )
             return None
         return job
-
-    def accept_dispatch(self, agent_id: str, job_run_id: str) -> None:
-        with self.journal.transaction() as tx:
-            job = self._owned_job(tx, agent_id, job_run_id)
-            if job is not None:
-                job.lease_expires_at = utcnow() + timedelta(seconds=self.heartbeat_timeout)
 
     def report_step(self, agent_id: str, result: StepResult) -> None:
         with self.journal.transaction() as tx:

@@ -7,13 +7,13 @@ import logging
 from collections.abc import AsyncIterator
 
 import grpc
+from sqlalchemy import select
 
 from kernel.agents import AgentRegistry
 from kernel.auth import TokenService
 from kernel.engine import JobResult, RunEngine, StepResult
 from kernel.errors import InvalidInput, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
-from kernel.queries import RunQueries
 from kernel.services.auth import principal_of
 from kernel.services.convert import from_unix_ms, job_status_from_pb, job_status_pb, step_status_from_pb
 from kernel.services.errors import streaming, unary
@@ -32,7 +32,11 @@ def assignment_pb(db: Database, job_run_id: str) -> agent_pb2.JobAssignment | No
             return None
         run = session.get(models.PipelineRun, job.run_id)
         assert run is not None
-        steps = RunQueries(db).job(job_run_id)[1]
+        steps = session.scalars(
+            select(models.StepRun)
+            .where(models.StepRun.job_run_id == job_run_id)
+            .order_by(models.StepRun.index)
+        ).all()
     return agent_pb2.JobAssignment(
         job_run_id=job.id,
         pipeline_run_id=run.id,
@@ -151,7 +155,8 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                         for cancel in self.engine.pending_cancels(agent_id):
                             connection.send(cancel)
                 elif kind == "ack":
-                    self.engine.accept_dispatch(agent_id, message.ack.job_run_id)
+                    # The lease taken at assignment covers the job until the next heartbeat renews it.
+                    log.debug("agent %s took job %s", agent_id, message.ack.job_run_id)
         except (asyncio.CancelledError, grpc.aio.AioRpcError):
             pass
         except NotFound as error:
@@ -213,7 +218,6 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                 if isinstance(item, Dispatch):
                     assignment = assignment_pb(self.db, item.job_run_id)
                     if assignment is not None:
-                        self.engine.accept_dispatch(agent_id, item.job_run_id)
                         return agent_pb2.FetchJobRunResponse(assignment=assignment)
                 # Cancels reach polling agents through Heartbeat responses.
         finally:
