@@ -632,31 +632,44 @@ class RunEngine:
         return job
 
     def report_step(self, agent_id: str, result: StepResult) -> None:
+        if result.status in (Status.PENDING, Status.QUEUED):
+            raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
+        S, J = models.StepRun, models.JobRun
         with self.journal.transaction() as tx:
-            step = tx.session.get(models.StepRun, result.step_run_id)
-            if step is None:
+            # Lean reads: a report arrives several times per job, so no full rows are loaded here.
+            row = tx.session.execute(
+                select(
+                    S.status, S.run_id, S.job_run_id, S.started_at, J.agent_id, J.status.label("job_status")
+                )
+                .join(J, J.id == S.job_run_id)
+                .where(S.id == result.step_run_id)
+            ).first()
+            if row is None:
                 raise NotFound(f"step run '{result.step_run_id}' not found")
-            job = self._owned_job(tx, agent_id, step.job_run_id)
-            if job is None or Status(step.status).final:
+            if row.agent_id != agent_id or Status(row.job_status).final or Status(row.status).final:
+                log.info("ignoring stale report for step %s from agent %s", result.step_run_id, agent_id)
                 return
-            if result.status in (Status.PENDING, Status.QUEUED):
-                raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
-            step.status = result.status.value
-            step.message = result.message
-            step.exit_code = result.exit_code
-            step.started_at = step.started_at or result.started_at or utcnow()
+            values: dict[str, Any] = {
+                "status": result.status.value,
+                "message": result.message,
+                "exit_code": result.exit_code,
+                "started_at": row.started_at or result.started_at or utcnow(),
+            }
             if result.status.final:
-                step.finished_at = result.finished_at or utcnow()
-                step.log_line_count = result.log_line_count
+                values |= {
+                    "finished_at": result.finished_at or utcnow(),
+                    "log_line_count": result.log_line_count,
+                }
+            tx.session.execute(update(S).where(S.id == result.step_run_id).values(**values))
             tx.emit(
                 "step.status",
-                run_id=step.run_id,
-                job_run_id=step.job_run_id,
-                step_run_id=step.id,
-                status=step.status,
-                message=step.message,
+                run_id=row.run_id,
+                job_run_id=row.job_run_id,
+                step_run_id=result.step_run_id,
+                status=result.status.value,
+                message=result.message,
                 agent_id=agent_id,
-                payload={"exit_code": step.exit_code, "log_line_count": step.log_line_count},
+                payload={"exit_code": result.exit_code, "log_line_count": values.get("log_line_count")},
             )
 
     def report_job(self, agent_id: str, result: JobResult) -> None:
