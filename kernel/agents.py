@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from kernel.agent_reports import AgentReports
 from kernel.auth import TokenService
-from kernel.engine import ACTIVE_JOB, RunEngine
+from kernel.engine import RunEngine
 from kernel.errors import InvalidInput, NotFound
 from kernel.hub import AgentHub
+from kernel.jobs import ACTIVE_JOB
 from kernel.journal import Journal
 from kernel.metrics import KernelMetrics
 from kernel.status import AgentState
@@ -46,6 +48,7 @@ class AgentRegistry:
         journal: Journal,
         tokens: TokenService,
         engine: RunEngine,
+        reports: AgentReports,
         hub: AgentHub,
         heartbeat_timeout: float,
         metrics: KernelMetrics,
@@ -53,6 +56,7 @@ class AgentRegistry:
         self.journal = journal
         self.tokens = tokens
         self.engine = engine
+        self.reports = reports
         self.hub = hub
         self.heartbeat_timeout = heartbeat_timeout
         self.metrics = metrics
@@ -91,7 +95,7 @@ class AgentRegistry:
             )
         if restarted:
             self.tokens.revoke_agent_tokens(agent.id)
-            self.engine.release_agent_jobs(agent.id, f"agent '{name}' registered again (it restarted)")
+            self.reports.release_agent_jobs(agent.id, f"agent '{name}' registered again (it restarted)")
         secret, _ = self.tokens.create("agent", description=f"agent {name}", agent_id=agent.id)
         self.engine.wake()
         return agent, secret
@@ -99,7 +103,7 @@ class AgentRegistry:
     def unregister(self, agent_id: str) -> None:
         self.set_status(agent_id, AgentState.OFFLINE)
         self.tokens.revoke_agent_tokens(agent_id)
-        self.engine.release_agent_jobs(agent_id, "agent unregistered")
+        self.reports.release_agent_jobs(agent_id, "agent unregistered")
 
     def update_labels(self, agent_id: str, labels: Mapping[str, str], replace: bool) -> dict[str, str]:
         labels = validate_labels(labels)

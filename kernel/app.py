@@ -8,6 +8,7 @@ import socket
 
 import uvicorn
 
+from kernel.agent_reports import AgentReports
 from kernel.agents import AgentRegistry
 from kernel.auth import TokenService
 from kernel.config import Settings, split_addr
@@ -50,8 +51,15 @@ class Kernel:
         self.tokens = TokenService(self.db, settings.admin_token)
         self.hub = AgentHub()
         self.engine = RunEngine(self.journal, self.hub, settings.heartbeat_timeout, self.metrics)
+        self.reports = AgentReports(self.journal, self.engine, settings.heartbeat_timeout, self.metrics)
         self.agents = AgentRegistry(
-            self.journal, self.tokens, self.engine, self.hub, settings.heartbeat_timeout, self.metrics
+            self.journal,
+            self.tokens,
+            self.engine,
+            self.reports,
+            self.hub,
+            settings.heartbeat_timeout,
+            self.metrics,
         )
         self.pipelines = PipelineCatalog(self.journal)
         self.queries = RunQueries(self.db)

@@ -12,49 +12,28 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select, update
 
-from kernel import planner, scheduler
-from kernel.dsl.model import PipelineSpec, Selector
+from kernel import planner
+from kernel.dispatch import Dispatcher
+from kernel.dsl.model import PipelineSpec
 from kernel.errors import FailedPrecondition, InvalidInput, NotFound
-from kernel.hub import AgentHub, Cancel, Dispatch
+from kernel.hub import AgentHub, Cancel
+from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import find_pipeline, parse_or_raise
 from kernel.runs import create_run, find_by_request_id
-from kernel.selectors import selector_from_dict
 from kernel.status import RunStatus, Status
 from kernel.store import models
 
 log = logging.getLogger("arcade.kernel.engine")
 
-ACTIVE_JOB = ("QUEUED", "RUNNING")
 MAX_PLAN_ROUNDS = 50
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class StepResult:
-    step_run_id: str
-    status: Status
-    exit_code: int | None = None
-    message: str = ""
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    log_line_count: int | None = None
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job_run_id: str
-    status: Status
-    exit_code: int | None = None
-    message: str = ""
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,16 +46,6 @@ class _StaticJob:
 
 
 SPEC_CACHE_SIZE = 128
-ANY_AGENT = Selector()
-ASSIGN_PAGE = 256
-
-
-def _selector(data: Mapping[str, Any] | None) -> Selector:
-    return selector_from_dict(data) if data else ANY_AGENT
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class RunEngine:
@@ -92,6 +61,7 @@ class RunEngine:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self.dispatcher = Dispatcher(journal, hub, heartbeat_timeout, metrics)
         self._next_lease_check = 0.0
         # Per active run: the parts of its jobs that never change, so planning reloads only statuses.
         self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
@@ -156,7 +126,7 @@ class RunEngine:
         now = utcnow()
         if time.monotonic() >= self._next_lease_check:
             self._next_lease_check = time.monotonic() + self.heartbeat_timeout / 4
-            self._expire_leases(now)
+            self._dirty |= self.dispatcher.expire_leases(now)
         due = {run_id for run_id, deadline in self._deadlines.items() if deadline <= now}
         for run_id in due:
             del self._deadlines[run_id]
@@ -168,7 +138,7 @@ class RunEngine:
             for run_id in dirty:
                 if self._plan_run(run_id, now, full=run_id in due):
                     self._dirty.add(run_id)
-        self._assign(now)
+        self.dispatcher.assign(now)
 
     def _static(self, tx: Tx, run_id: str) -> dict[str, _StaticJob]:
         cached = self._static_jobs.get(run_id)
@@ -287,7 +257,7 @@ class RunEngine:
             for job_id in plan.queue:
                 tx.emit("job.status", run_id=run.id, job_run_id=job_id, status="QUEUED")
         for job_id, reason in plan.skip.items():
-            self._finish_job(tx, run.id, job_id, Status.SKIPPED, reason, now, never_started=Status.SKIPPED)
+            self._finish(tx, run.id, job_id, Status.SKIPPED, reason, now, never_started=Status.SKIPPED)
         for job_id, stop in plan.stop.items():
             if job_id in assigned:
                 job = session.get(models.JobRun, job_id)
@@ -306,7 +276,7 @@ class RunEngine:
                     message = Cancel(job_id, stop.status, stop.reason)
                     tx.call_after_commit(lambda c=connection, m=message: c.send(m))
             else:
-                self._finish_job(tx, run.id, job_id, stop.status, stop.reason, now, never_started=stop.status)
+                self._finish(tx, run.id, job_id, stop.status, stop.reason, now, never_started=stop.status)
         if plan.run_status is not None and plan.run_status.value != run.status:
             run.status = plan.run_status.value
             if plan.run_status is RunStatus.RUNNING and run.started_at is None:
@@ -319,7 +289,7 @@ class RunEngine:
                 self.metrics.runs_finished.labels(status=run.status).inc()
             tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)
 
-    def _finish_job(
+    def _finish(
         self,
         tx: Tx,
         run_id: str,
@@ -328,169 +298,9 @@ class RunEngine:
         message: str,
         now: datetime,
         never_started: Status,
-        exit_code: int | None = None,
-        started_at: datetime | None = None,
     ) -> None:
-        job = tx.session.get(models.JobRun, job_id)
-        assert job is not None
-        job.status, job.message, job.finished_at = status.value, message, now
-        job.lease_expires_at = None
-        if exit_code is not None:
-            job.exit_code = exit_code
-        if started_at is not None and job.started_at is None:
-            job.started_at = started_at
-        steps = tx.session.scalars(select(models.StepRun).where(models.StepRun.job_run_id == job_id)).all()
-        for step in steps:
-            if Status(step.status).final:
-                continue
-            step.status = (status if step.status == "RUNNING" else never_started).value
-            step.finished_at = now
-            step.message = message
-            tx.emit(
-                "step.status",
-                run_id=run_id,
-                job_run_id=job_id,
-                step_run_id=step.id,
-                status=step.status,
-                message=message,
-            )
-        tx.emit(
-            "job.status",
-            run_id=run_id,
-            job_run_id=job_id,
-            status=status.value,
-            message=message,
-            agent_id=job.agent_id,
-        )
-        self.metrics.jobs_finished.labels(status=status.value).inc()
+        finish_job(tx, job_id, status, message, now, never_started, self.metrics)
         self._dirty.add(run_id)
-
-    # ------------------------------------------------------------------ leases and dispatch
-
-    def _expire_leases(self, now: datetime) -> None:
-        J = models.JobRun
-        with self.journal.transaction() as tx:
-            rows = tx.session.execute(
-                select(
-                    J.id,
-                    J.run_id,
-                    J.status,
-                    J.lease_expires_at,
-                    J.cancel_status,
-                    J.cancel_reason,
-                    models.Agent.name,
-                )
-                .join(models.Agent, models.Agent.id == J.agent_id)
-                .where(J.status.in_(ACTIVE_JOB), J.lease_expires_at <= now)
-            ).all()
-            if not rows:
-                return
-            leases = [
-                scheduler.Lease(
-                    r.id,
-                    r.name,
-                    Status(r.status),
-                    r.lease_expires_at,
-                    Status(r.cancel_status) if r.cancel_status else None,
-                    r.cancel_reason,
-                )
-                for r in rows
-            ]
-            run_of = {r.id: r.run_id for r in rows}
-            for outcome in scheduler.expired(leases, now, self.heartbeat_timeout):
-                if outcome.requeue:
-                    tx.session.execute(
-                        update(J).where(J.id == outcome.job_id).values(agent_id=None, lease_expires_at=None)
-                    )
-                    tx.emit(
-                        "job.requeued",
-                        run_id=run_of[outcome.job_id],
-                        job_run_id=outcome.job_id,
-                        status="QUEUED",
-                        message="the agent never started it; lease expired",
-                    )
-                else:
-                    self._finish_job(
-                        tx,
-                        run_of[outcome.job_id],
-                        outcome.job_id,
-                        outcome.status,
-                        outcome.message,
-                        now,
-                        never_started=Status.SKIPPED,
-                    )
-                    self.metrics.leases_expired.inc()
-
-    def _assign(self, now: datetime) -> None:
-        connected = self.hub.connected()
-        if not connected:
-            return
-        J = models.JobRun
-        with self.journal.transaction() as tx:
-            agents = tx.session.execute(
-                select(models.Agent.id, models.Agent.labels, models.Agent.capacity).where(
-                    models.Agent.id.in_(connected)
-                )
-            ).all()
-            busy = dict(
-                tx.session.execute(
-                    select(J.agent_id, func.count())
-                    .where(J.agent_id.in_(connected), J.status.in_(ACTIVE_JOB))
-                    .group_by(J.agent_id)
-                ).all()
-            )
-            slots = [
-                scheduler.AgentSlots(a.id, a.labels or {}, a.capacity - busy.get(a.id, 0)) for a in agents
-            ]
-            if not any(slot.free > 0 for slot in slots):
-                return
-            # Page through the queue oldest first until the free slots are used or the queue is exhausted.
-            assignments: list[scheduler.Assignment] = []
-            queued: list[Any] = []
-            offset = 0
-            page_size = min(ASSIGN_PAGE, 4 * sum(max(slot.free, 0) for slot in slots) + 8)
-            while any(slot.free > 0 for slot in slots):
-                page = tx.session.execute(
-                    select(J.id, J.agent_selector, J.queued_at, J.run_id)
-                    .where(J.status == "QUEUED", J.agent_id.is_(None))
-                    .order_by(J.queued_at, J.id)
-                    .offset(offset)
-                    .limit(page_size)
-                ).all()
-                if not page:
-                    break
-                offset += len(page)
-                page_size = ASSIGN_PAGE
-                queued += page
-                jobs = [scheduler.QueuedJob(r.id, _selector(r.agent_selector), r.queued_at) for r in page]
-                taken = scheduler.assign(jobs, slots)
-                assignments += taken
-                used = {a.agent_id: 0 for a in taken}
-                for a in taken:
-                    used[a.agent_id] += 1
-                slots = [scheduler.AgentSlots(s.id, s.labels, s.free - used.get(s.id, 0)) for s in slots]
-            if not assignments:
-                return
-            run_of = {r.id: r.run_id for r in queued}
-            lease = now + timedelta(seconds=self.heartbeat_timeout)
-            for assignment in assignments:
-                tx.session.execute(
-                    update(J)
-                    .where(J.id == assignment.job_id)
-                    .values(agent_id=assignment.agent_id, lease_expires_at=lease)
-                )
-                tx.emit(
-                    "job.assigned",
-                    run_id=run_of[assignment.job_id],
-                    job_run_id=assignment.job_id,
-                    agent_id=assignment.agent_id,
-                    status="QUEUED",
-                )
-        for assignment in assignments:
-            connection = self.hub.get(assignment.agent_id)
-            if connection is not None:
-                connection.send(Dispatch(assignment.job_id))
-                self.metrics.jobs_dispatched.inc()
 
     # ------------------------------------------------------------------ commands
 
@@ -554,7 +364,7 @@ class RunEngine:
                 raise FailedPrecondition(f"job '{job.name}' already finished ({job.status})")
             now = utcnow()
             if job.agent_id is None:
-                self._finish_job(
+                self._finish(
                     tx, job.run_id, job.id, Status.CANCELLED, reason, now, never_started=Status.CANCELLED
                 )
             elif job.cancel_status is None:
@@ -565,149 +375,3 @@ class RunEngine:
                     tx.call_after_commit(lambda: connection.send(message))
             run_id = job.run_id
         self.wake([run_id])
-
-    # ------------------------------------------------------------------ agent side
-
-    def pending_cancels(self, agent_id: str) -> list[Cancel]:
-        J = models.JobRun
-        with self.journal.db.session() as session:
-            rows = session.execute(
-                select(J.id, J.cancel_status, J.cancel_reason).where(
-                    J.agent_id == agent_id, J.status.in_(ACTIVE_JOB), J.cancel_status.is_not(None)
-                )
-            ).all()
-        return [Cancel(r.id, Status(r.cancel_status), r.cancel_reason or "") for r in rows]
-
-    def renew_leases(self, agent_id: str) -> None:
-        now = utcnow()
-        with self.journal.transaction() as tx:
-            tx.session.execute(
-                update(models.Agent).where(models.Agent.id == agent_id).values(last_heartbeat_at=now)
-            )
-            tx.session.execute(
-                update(models.JobRun)
-                .where(models.JobRun.agent_id == agent_id, models.JobRun.status.in_(ACTIVE_JOB))
-                .values(lease_expires_at=now + timedelta(seconds=self.heartbeat_timeout))
-            )
-
-    def release_agent_jobs(self, agent_id: str, reason: str) -> None:
-        """The agent restarted: jobs it never started go back to the queue, started ones fail."""
-        now = utcnow()
-        J = models.JobRun
-        with self.journal.transaction() as tx:
-            jobs = tx.session.scalars(select(J).where(J.agent_id == agent_id, J.status.in_(ACTIVE_JOB))).all()
-            for job in jobs:
-                if job.status == "QUEUED":
-                    job.agent_id, job.lease_expires_at = None, None
-                    tx.emit(
-                        "job.requeued", run_id=job.run_id, job_run_id=job.id, status="QUEUED", message=reason
-                    )
-                else:
-                    status = Status(job.cancel_status) if job.cancel_status else Status.FAILED
-                    self._finish_job(
-                        tx,
-                        job.run_id,
-                        job.id,
-                        status,
-                        job.cancel_reason or reason,
-                        now,
-                        never_started=Status.SKIPPED,
-                    )
-        self.wake()
-
-    def _owned_job(self, tx: Tx, agent_id: str, job_run_id: str) -> models.JobRun | None:
-        job = tx.session.get(models.JobRun, job_run_id)
-        if job is None:
-            raise NotFound(f"job run '{job_run_id}' not found")
-        if job.agent_id != agent_id or Status(job.status).final:
-            # A stale report: the lease moved on or the job already ended. Accept and ignore it.
-            log.info(
-                "ignoring report for job %s from agent %s (holder %s, status %s)",
-                job_run_id,
-                agent_id,
-                job.agent_id,
-                job.status,
-            )
-            return None
-        return job
-
-    def report_step(self, agent_id: str, result: StepResult) -> None:
-        if result.status in (Status.PENDING, Status.QUEUED):
-            raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
-        S, J = models.StepRun, models.JobRun
-        with self.journal.transaction() as tx:
-            # Lean reads: a report arrives several times per job, so no full rows are loaded here.
-            row = tx.session.execute(
-                select(
-                    S.status, S.run_id, S.job_run_id, S.started_at, J.agent_id, J.status.label("job_status")
-                )
-                .join(J, J.id == S.job_run_id)
-                .where(S.id == result.step_run_id)
-            ).first()
-            if row is None:
-                raise NotFound(f"step run '{result.step_run_id}' not found")
-            if row.agent_id != agent_id or Status(row.job_status).final or Status(row.status).final:
-                log.info("ignoring stale report for step %s from agent %s", result.step_run_id, agent_id)
-                return
-            values: dict[str, Any] = {
-                "status": result.status.value,
-                "message": result.message,
-                "exit_code": result.exit_code,
-                "started_at": row.started_at or result.started_at or utcnow(),
-            }
-            if result.status.final:
-                values |= {
-                    "finished_at": result.finished_at or utcnow(),
-                    "log_line_count": result.log_line_count,
-                }
-            tx.session.execute(update(S).where(S.id == result.step_run_id).values(**values))
-            tx.emit(
-                "step.status",
-                run_id=row.run_id,
-                job_run_id=row.job_run_id,
-                step_run_id=result.step_run_id,
-                status=result.status.value,
-                message=result.message,
-                agent_id=agent_id,
-                payload={"exit_code": result.exit_code, "log_line_count": values.get("log_line_count")},
-            )
-
-    def report_job(self, agent_id: str, result: JobResult) -> None:
-        with self.journal.transaction() as tx:
-            job = self._owned_job(tx, agent_id, result.job_run_id)
-            if job is None:
-                return
-            now = utcnow()
-            if result.status is Status.RUNNING:
-                if job.status != "RUNNING":
-                    job.status = "RUNNING"
-                    job.started_at = result.started_at or now
-                    job.lease_expires_at = now + timedelta(seconds=self.heartbeat_timeout)
-                    tx.emit(
-                        "job.status",
-                        run_id=job.run_id,
-                        job_run_id=job.id,
-                        status="RUNNING",
-                        agent_id=agent_id,
-                    )
-                    self.metrics.jobs_started.inc()
-                return
-            if not result.status.final:
-                raise FailedPrecondition(f"job status {result.status} cannot be reported by an agent")
-            self._finish_job(
-                tx,
-                job.run_id,
-                job.id,
-                result.status,
-                result.message,
-                result.finished_at or now,
-                never_started=Status.SKIPPED,
-                exit_code=result.exit_code,
-                started_at=result.started_at,
-            )
-            run_id = job.run_id
-        self.wake([run_id])
-
-
-def merge_labels(current: Mapping[str, Any], new: Mapping[str, str], replace: bool) -> dict[str, str]:
-    return dict(new) if replace else {**current, **new}

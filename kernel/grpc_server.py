@@ -64,6 +64,7 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
             kernel.tokens,
             kernel.agents,
             kernel.engine,
+            kernel.reports,
             kernel.hub,
             s.heartbeat_interval,
             s.heartbeat_timeout,

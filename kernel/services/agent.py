@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 import grpc
 from sqlalchemy import select
 
+from kernel.agent_reports import AgentReports, JobResult, StepResult
 from kernel.agents import AgentRegistry
 from kernel.auth import TokenService
-from kernel.engine import JobResult, RunEngine, StepResult
+from kernel.engine import RunEngine
 from kernel.errors import InvalidInput, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
 from kernel.services.auth import principal_of
@@ -75,6 +76,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         tokens: TokenService,
         registry: AgentRegistry,
         engine: RunEngine,
+        reports: AgentReports,
         hub: AgentHub,
         heartbeat_interval: float,
         heartbeat_timeout: float,
@@ -83,6 +85,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         self.tokens = tokens
         self.registry = registry
         self.engine = engine
+        self.reports = reports
         self.hub = hub
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_timeout = heartbeat_timeout
@@ -124,9 +127,9 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         self, request: agent_pb2.HeartbeatRequest, context: grpc.aio.ServicerContext
     ) -> agent_pb2.HeartbeatResponse:
         agent_id = self._agent_id(context)
-        self.engine.renew_leases(agent_id)
+        self.reports.renew_leases(agent_id)
         return agent_pb2.HeartbeatResponse(
-            cancel=[cancel_pb(c) for c in self.engine.pending_cancels(agent_id)]
+            cancel=[cancel_pb(c) for c in self.reports.pending_cancels(agent_id)]
         )
 
     @unary
@@ -150,9 +153,9 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
             async for message in requests:
                 kind = message.WhichOneof("message")
                 if kind in ("hello", "heartbeat"):
-                    self.engine.renew_leases(agent_id)
+                    self.reports.renew_leases(agent_id)
                     if kind == "hello":
-                        for cancel in self.engine.pending_cancels(agent_id):
+                        for cancel in self.reports.pending_cancels(agent_id):
                             connection.send(cancel)
                 elif kind == "ack":
                     # The lease taken at assignment covers the job until the next heartbeat renews it.
@@ -172,7 +175,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         connection = self.hub.attach(agent_id)
         reader = asyncio.create_task(self._read(agent_id, request_iterator, connection))
         self.registry.set_status(agent_id, AgentState.ONLINE)
-        self.engine.renew_leases(agent_id)
+        self.reports.renew_leases(agent_id)
         self.engine.wake()
         try:
             yield agent_pb2.ConnectResponse(
@@ -200,7 +203,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         agent_id = self._agent_id(context)
         wait = min(max(request.wait_seconds, 0.0), MAX_POLL_SECONDS)
         connection = self.hub.attach(agent_id, polling=True)
-        self.engine.renew_leases(agent_id)
+        self.reports.renew_leases(agent_id)
         self.engine.wake()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
@@ -230,7 +233,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         status = step_status_from_pb(request.status) if request.status else None
         if status is None:
             raise InvalidInput("ReportStepRunStatus: status is required")
-        self.engine.report_step(
+        self.reports.report_step(
             self._agent_id(context),
             StepResult(
                 step_run_id=request.step_run_id,
@@ -250,7 +253,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     ) -> agent_pb2.ReportJobRunStatusResponse:
         if not request.status:
             raise InvalidInput("ReportJobRunStatus: status is required")
-        self.engine.report_job(
+        self.reports.report_job(
             self._agent_id(context),
             JobResult(
                 job_run_id=request.job_run_id,
