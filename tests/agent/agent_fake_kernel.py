@@ -159,12 +159,17 @@ class _AgentService(agent_pb2_grpc.AgentServiceServicer):
 
     def FetchJobRun(self, request, context):
         self.k.check(context)
-        context.add_callback(self._notify)
+        gone = threading.Event()
+
+        def on_done() -> None:
+            # grpc runs this holding its own call lock: never take the kernel's lock here (lock order).
+            gone.set()
+            threading.Thread(target=self._notify, daemon=True).start()
+
+        context.add_callback(on_done)
         with self.k.cond:
-            self.k.cond.wait_for(
-                lambda: self.k.fetch_queue or not context.is_active(), min(request.wait_seconds, 5.0)
-            )
-            if self.k.fetch_queue and context.is_active():
+            self.k.cond.wait_for(lambda: self.k.fetch_queue or gone.is_set(), min(request.wait_seconds, 5.0))
+            if self.k.fetch_queue and not gone.is_set():
                 return agent_pb2.FetchJobRunResponse(assignment=self.k.fetch_queue.pop(0))
         return agent_pb2.FetchJobRunResponse()
 
@@ -175,12 +180,14 @@ class _AgentService(agent_pb2_grpc.AgentServiceServicer):
     def _report(self, target: list, request, context):
         self.k.check(context)
         with self.k.cond:
-            if self.k.unavailable_reports > 0:
+            refuse = self.k.unavailable_reports > 0
+            if refuse:
                 self.k.unavailable_reports -= 1
-                self.k.cond.notify_all()
-                context.abort(grpc.StatusCode.UNAVAILABLE, "store unavailable")
-            target.append(request)
+            else:
+                target.append(request)
             self.k.cond.notify_all()
+        if refuse:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "store unavailable")
 
     def ReportStepRunStatus(self, request, context):
         self._report(self.k.step_reports, request, context)

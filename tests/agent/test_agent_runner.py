@@ -143,12 +143,12 @@ def test_step_timeout_kills_the_process_group(harness: Harness, tmp_path: Path) 
     final = harness.run(
         job(
             "job-st",
-            _hanging_step("hang", pidfile, name="hang", timeout_seconds=0.5),
+            _hanging_step("hang", pidfile, name="hang", timeout_seconds=1),
             step("later", f"touch {marker}"),
             timeout_seconds=60,
         )
     )
-    message = "step 'hang' timed out after 500ms (step timeout)"
+    message = "step 'hang' timed out after 1s (step timeout)"
     assert (final.status, final.message) == (Status.TIMEOUT, message)
     report = harness.peer.final_step("hang")
     assert (report.status, report.message) == (Status.TIMEOUT, message)
@@ -168,10 +168,10 @@ def test_job_timeout_wins_when_it_is_earlier(harness: Harness, tmp_path: Path) -
             "job-jt",
             step("quick", "true"),
             _hanging_step("hang", pidfile, timeout_seconds=30),
-            timeout_seconds=1,
+            timeout_seconds=2,
         )
     )
-    message = "job 'build' timed out after 1s (job timeout)"
+    message = "job 'build' timed out after 2s (job timeout)"
     assert (final.status, final.message) == (Status.TIMEOUT, message)
     report = harness.peer.final_step("hang")
     assert (report.status, report.message) == (Status.TIMEOUT, message)

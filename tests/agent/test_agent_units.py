@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import signal
 import threading
 from pathlib import Path
@@ -11,6 +13,7 @@ import grpc
 import pytest
 from agent_testkit import FakePeer, process_gone
 
+import agent
 from agent.config import AgentConfig, parse_labels
 from agent.errors import (
     AgentError,
@@ -28,6 +31,7 @@ from agent.peer import LogStream, Peer, Status
 from agent.process import StepProcess, describe_returncode, exit_code_of, shell_argv
 from agent.workspace import Workspaces
 from proto.arcade.agent.v1 import agent_pb2
+from proto.arcade.gateway.v1 import gateway_pb2
 from proto.arcade.types.v1 import types_pb2
 
 
@@ -216,3 +220,26 @@ def test_peers_implement_every_method_of_the_contract(implementation: type) -> N
         ours = inspect.signature(getattr(implementation, name))
         theirs = inspect.signature(getattr(Peer, name))
         assert list(ours.parameters) == list(theirs.parameters), name
+
+
+@pytest.mark.parametrize("module_name", sorted(m.name for m in pkgutil.iter_modules(agent.__path__)))
+def test_every_module_lists_its_public_surface(module_name: str) -> None:
+    module = importlib.import_module(f"agent.{module_name}")
+    exported = set(module.__all__)
+    assert all(hasattr(module, name) for name in exported)
+    defined = {
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and obj.__module__ == module.__name__
+    }
+    assert defined <= exported
+
+
+def test_every_rpc_the_agent_needs_is_used_by_the_grpc_peer() -> None:
+    source = inspect.getsource(importlib.import_module("agent.grpc_peer"))
+    agent_rpcs = {m.name for m in agent_pb2.DESCRIPTOR.services_by_name["AgentService"].methods}
+    gateway_rpcs = {m.name for m in gateway_pb2.DESCRIPTOR.services_by_name["GatewayService"].methods}
+    unused = {rpc for rpc in agent_rpcs | gateway_rpcs if f".{rpc}" not in source}
+    assert unused == {"UpdateLabels"}  # labels come from the command line at registration

@@ -1,0 +1,384 @@
+"""`Peer` over gRPC: translation between the domain types of `agent.peer` and the arcade.*.v1 messages.
+
+Nothing here decides anything: status codes become `agent.errors` exceptions, messages become dataclasses.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import grpc
+
+from agent.errors import (
+    PeerError,
+    PeerRejected,
+    PeerUnavailable,
+    Unauthenticated,
+    Unimplemented,
+)
+from agent.peer import (
+    AgentEvent,
+    AgentInfo,
+    AgentMessage,
+    CancelRequest,
+    ConfigUpdate,
+    DispatchAck,
+    Heartbeat,
+    Hello,
+    JobAssignment,
+    JobReport,
+    KernelMessage,
+    LogBatch,
+    LogStream,
+    Registration,
+    Status,
+    StepAssignment,
+    StepReport,
+)
+from proto.arcade.agent.v1 import agent_pb2, agent_pb2_grpc
+from proto.arcade.gateway.v1 import gateway_pb2, gateway_pb2_grpc
+from proto.arcade.types.v1 import types_pb2
+
+__all__ = [
+    "GrpcDispatchStream",
+    "GrpcPeer",
+    "GrpcPendingFetch",
+    "agent_message_to_proto",
+    "assignment_from_proto",
+    "cancel_from_proto",
+    "events_to_proto",
+    "kernel_message_from_proto",
+    "log_batch_to_proto",
+    "translate_error",
+]
+
+_RETRYABLE = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.ABORTED,
+        grpc.StatusCode.CANCELLED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNKNOWN,
+    }
+)
+
+CHANNEL_OPTIONS: tuple[tuple[str, int], ...] = (
+    # Come back quickly after a kernel restart instead of grpc's default backoff of up to two minutes.
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 3000),
+    # Notice a dead kernel on an idle dispatch stream (5 min is what servers accept by default).
+    ("grpc.keepalive_time_ms", 300_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+)
+
+
+def translate_error(error: grpc.RpcError) -> PeerError:
+    """Map a failed call's status to the agent's exception tree."""
+    code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
+    details = (error.details() if isinstance(error, grpc.Call) else None) or str(code)
+    name = code.name if code is not None else "UNKNOWN"
+    message = f"{name}: {details}"
+    if code == grpc.StatusCode.UNAUTHENTICATED:
+        return Unauthenticated(message, name)
+    if code == grpc.StatusCode.UNIMPLEMENTED:
+        return Unimplemented(message, name)
+    if code in _RETRYABLE:
+        return PeerUnavailable(message, name)
+    return PeerRejected(message, name)
+
+
+# --------------------------------------------------------------------------------------------------
+# Message translation
+# --------------------------------------------------------------------------------------------------
+
+
+def _step_status(status: Status) -> int:
+    return types_pb2.StepRunStatus.Value(f"STEP_RUN_STATUS_{status.value}")
+
+
+def _job_status(status: Status) -> int:
+    return types_pb2.JobRunStatus.Value(f"JOB_RUN_STATUS_{status.value}")
+
+
+_STREAMS = {
+    LogStream.STDOUT: types_pb2.LOG_STREAM_STDOUT,
+    LogStream.STDERR: types_pb2.LOG_STREAM_STDERR,
+    LogStream.SYSTEM: types_pb2.LOG_STREAM_SYSTEM,
+}
+
+
+def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
+    steps = tuple(
+        StepAssignment(
+            step_run_id=s.step_run_id,
+            index=s.index,
+            name=s.name,
+            run=s.run,
+            env=dict(s.env),
+            timeout_seconds=s.timeout_seconds,
+            continue_on_error=s.continue_on_error,
+        )
+        for s in message.steps
+    )
+    return JobAssignment(
+        job_run_id=message.job_run_id,
+        pipeline_run_id=message.pipeline_run_id,
+        pipeline_name=message.pipeline_name,
+        run_number=message.run_number,
+        job_name=message.job_name,
+        stage=message.stage,
+        attempt=message.attempt,
+        env=dict(message.env),
+        steps=steps,
+        timeout_seconds=message.timeout_seconds,
+    )
+
+
+def cancel_from_proto(message: agent_pb2.CancelJob) -> CancelRequest:
+    if message.status == types_pb2.JOB_RUN_STATUS_UNSPECIFIED:
+        status = Status.CANCELLED
+    else:
+        status = Status(types_pb2.JobRunStatus.Name(message.status).removeprefix("JOB_RUN_STATUS_"))
+    return CancelRequest(job_run_id=message.job_run_id, reason=message.reason, status=status)
+
+
+def kernel_message_from_proto(message: agent_pb2.ConnectResponse) -> KernelMessage | None:
+    kind = message.WhichOneof("message")
+    if kind == "dispatch":
+        return assignment_from_proto(message.dispatch)
+    if kind == "cancel":
+        return cancel_from_proto(message.cancel)
+    if kind == "config":
+        return ConfigUpdate(
+            heartbeat_interval_seconds=message.config.heartbeat_interval_seconds,
+            heartbeat_timeout_seconds=message.config.heartbeat_timeout_seconds,
+        )
+    return None  # a message kind newer than this agent
+
+
+def agent_message_to_proto(message: AgentMessage) -> agent_pb2.ConnectRequest:
+    if isinstance(message, Hello):
+        return agent_pb2.ConnectRequest(
+            hello=agent_pb2.Hello(running_job_run_ids=message.running_job_run_ids, capacity=message.capacity)
+        )
+    if isinstance(message, Heartbeat):
+        return agent_pb2.ConnectRequest(
+            heartbeat=agent_pb2.Heartbeat(running_job_run_ids=message.running_job_run_ids)
+        )
+    if isinstance(message, DispatchAck):
+        return agent_pb2.ConnectRequest(ack=agent_pb2.DispatchAck(job_run_id=message.job_run_id))
+    raise TypeError(f"not a dispatch stream message: {message!r}")
+
+
+def log_batch_to_proto(batch: LogBatch) -> gateway_pb2.PushLogsRequest:
+    request = gateway_pb2.PushLogsRequest(step_run_id=batch.step_run_id)
+    add = request.lines.add
+    streams = _STREAMS
+    for line in batch.lines:
+        add(seq=line.seq, stream=streams[line.stream], text=line.text, time_unix_ms=line.time_unix_ms)
+    return request
+
+
+def events_to_proto(events: Sequence[AgentEvent]) -> gateway_pb2.PushEventsRequest:
+    return gateway_pb2.PushEventsRequest(
+        events=[
+            gateway_pb2.AgentEvent(
+                seq=e.seq,
+                kind=e.kind,
+                job_run_id=e.job_run_id,
+                step_run_id=e.step_run_id,
+                message=e.message,
+                payload_json=e.payload_json,
+                time_unix_ms=e.time_unix_ms,
+            )
+            for e in events
+        ]
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Calls that outlive one method call
+# --------------------------------------------------------------------------------------------------
+
+_CLOSE = object()
+
+
+class GrpcDispatchStream:
+    """The Connect bidi stream: an outbox drained by grpc's request thread, responses read by iteration."""
+
+    def __init__(self, stub: agent_pb2_grpc.AgentServiceStub, metadata: tuple[tuple[str, str], ...]) -> None:
+        self._outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._closed = threading.Event()
+        self._call = stub.Connect(self._requests(), metadata=metadata)
+
+    def _requests(self) -> Iterator[agent_pb2.ConnectRequest]:
+        while True:
+            item = self._outbox.get()
+            if item is _CLOSE:
+                return
+            yield item  # type: ignore[misc]
+
+    def send(self, message: AgentMessage) -> None:
+        if not self._closed.is_set():
+            self._outbox.put(agent_message_to_proto(message))
+
+    def __iter__(self) -> Iterator[KernelMessage]:
+        try:
+            for response in self._call:
+                message = kernel_message_from_proto(response)
+                if message is not None:
+                    yield message
+        except grpc.RpcError as error:
+            if not self._closed.is_set():
+                raise translate_error(error) from None
+        finally:
+            self._outbox.put(_CLOSE)  # release grpc's request thread
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._outbox.put(_CLOSE)
+        self._call.cancel()
+
+
+class GrpcPendingFetch:
+    def __init__(self, future: grpc.Future) -> None:
+        self._future = future
+
+    def result(self) -> JobAssignment | None:
+        try:
+            response = self._future.result()
+        except grpc.FutureCancelledError:
+            return None
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.CANCELLED and self._future.cancelled():
+                return None
+            raise translate_error(error) from None
+        if not response.HasField("assignment") or not response.assignment.job_run_id:
+            return None
+        return assignment_from_proto(response.assignment)
+
+    def cancel(self) -> None:
+        self._future.cancel()
+
+
+# --------------------------------------------------------------------------------------------------
+# The peer
+# --------------------------------------------------------------------------------------------------
+
+
+class GrpcPeer:
+    """`agent.peer.Peer` over one gRPC channel to the kernel."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        channel: grpc.Channel | None = None,
+        call_timeout: float = 15.0,
+        push_timeout: float = 60.0,
+    ) -> None:
+        self._channel = channel or grpc.insecure_channel(target, options=CHANNEL_OPTIONS)
+        self._agent = agent_pb2_grpc.AgentServiceStub(self._channel)
+        self._gateway = gateway_pb2_grpc.GatewayServiceStub(self._channel)
+        self._call_timeout = call_timeout
+        self._push_timeout = push_timeout
+        self._metadata: tuple[tuple[str, str], ...] = ()
+
+    def _unary(
+        self, method: grpc.UnaryUnaryMultiCallable, request: object, timeout: float | None = None
+    ) -> Any:
+        try:
+            return method(request, metadata=self._metadata, timeout=timeout or self._call_timeout)
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+
+    def register(self, info: AgentInfo) -> Registration:
+        request = agent_pb2.RegisterRequest(
+            registration_token=info.registration_token,
+            name=info.name,
+            labels=info.labels,
+            capacity=info.capacity,
+            version=info.version,
+            hostname=info.hostname,
+        )
+        try:
+            response = self._agent.Register(request, timeout=self._call_timeout)
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+        self._metadata = (("authorization", f"bearer {response.agent_token}"),)
+        return Registration(
+            agent_id=response.agent_id,
+            agent_token=response.agent_token,
+            heartbeat_interval_seconds=response.heartbeat_interval_seconds,
+            heartbeat_timeout_seconds=response.heartbeat_timeout_seconds,
+        )
+
+    def unregister(self) -> None:
+        self._unary(self._agent.Unregister, agent_pb2.UnregisterRequest(), timeout=5.0)
+
+    def heartbeat(self, running_job_run_ids: Sequence[str]) -> list[CancelRequest]:
+        response = self._unary(
+            self._agent.Heartbeat, agent_pb2.HeartbeatRequest(running_job_run_ids=running_job_run_ids)
+        )
+        return [cancel_from_proto(c) for c in response.cancel]
+
+    def connect(self) -> GrpcDispatchStream:
+        return GrpcDispatchStream(self._agent, self._metadata)
+
+    def fetch_job(self, wait_seconds: float) -> GrpcPendingFetch:
+        future = self._agent.FetchJobRun.future(
+            agent_pb2.FetchJobRunRequest(wait_seconds=wait_seconds),
+            metadata=self._metadata,
+            timeout=wait_seconds + self._call_timeout,
+        )
+        return GrpcPendingFetch(future)
+
+    def report_step(self, report: StepReport) -> None:
+        request = agent_pb2.ReportStepRunStatusRequest(
+            step_run_id=report.step_run_id,
+            status=_step_status(report.status),
+            exit_code=report.exit_code,
+            message=report.message,
+            start_time_unix_ms=report.start_time_unix_ms,
+            finish_time_unix_ms=report.finish_time_unix_ms,
+            log_line_count=report.log_line_count,
+        )
+        self._unary(self._agent.ReportStepRunStatus, request)
+
+    def report_job(self, report: JobReport) -> None:
+        request = agent_pb2.ReportJobRunStatusRequest(
+            job_run_id=report.job_run_id,
+            status=_job_status(report.status),
+            exit_code=report.exit_code,
+            message=report.message,
+            start_time_unix_ms=report.start_time_unix_ms,
+            finish_time_unix_ms=report.finish_time_unix_ms,
+        )
+        self._unary(self._agent.ReportJobRunStatus, request)
+
+    def push_logs(self, batches: Iterable[LogBatch]) -> dict[str, int]:
+        requests = (log_batch_to_proto(batch) for batch in batches)
+        try:
+            response = self._gateway.PushLogs(requests, metadata=self._metadata, timeout=self._push_timeout)
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+        return {ack.step_run_id: ack.last_accepted_seq for ack in response.acks}
+
+    def push_events(self, batches: Iterable[Sequence[AgentEvent]]) -> int:
+        requests = (events_to_proto(batch) for batch in batches)
+        try:
+            response = self._gateway.PushEvents(requests, metadata=self._metadata, timeout=self._push_timeout)
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+        return response.last_accepted_seq
+
+    def close(self) -> None:
+        self._channel.close()
