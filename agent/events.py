@@ -26,6 +26,7 @@ __all__ = [
 log = logging.getLogger("arcade.agent")
 
 MAX_BATCH = 500
+LINGER_SECONDS = 0.1
 MAX_PENDING = 10_000
 
 
@@ -105,6 +106,11 @@ class EventShipper:
                 self._cond.wait_for(lambda: self._pending or self._stopping())
                 if self._stopping():
                     return
+                # Events are diagnostics, not latency-critical: gather a burst into one call (and one
+                # kernel transaction) rather than sending each as it comes.
+                self._cond.wait_for(
+                    lambda: len(self._pending) >= MAX_BATCH or self._stop_at is not None, LINGER_SECONDS
+                )
                 events = list(self._pending)
             generation = self._renewer.generation if self._renewer else 0
             try:

@@ -73,7 +73,7 @@ CHANNEL_OPTIONS: tuple[tuple[str, int], ...] = (
     ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 3000),
     # Notice a dead kernel on an idle dispatch stream (5 min is what servers accept by default).
-    ("grpc.keepalive_time_ms", 300_000),
+    ("grpc.keepalive_time_ms", 30_000),  # the kernel permits pings every 5 s
     ("grpc.keepalive_timeout_ms", 20_000),
 )
 

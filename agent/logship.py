@@ -34,7 +34,7 @@ __all__ = [
 
 log = logging.getLogger("arcade.agent")
 
-MAX_BATCH_LINES = 1000
+MAX_BATCH_LINES = 5000
 MAX_BATCH_BYTES = 256 * 1024
 LINE_OVERHEAD_BYTES = 16
 MAX_STALLS = 5

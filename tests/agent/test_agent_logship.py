@@ -10,6 +10,7 @@ import pytest
 from agent_fake_kernel import REGISTRATION_TOKEN, FakeKernel, KernelServer
 from agent_testkit import WAIT, job, step
 
+from agent import logship
 from agent.backoff import Backoff
 from agent.config import AgentConfig
 from agent.events import EventShipper
@@ -81,7 +82,10 @@ def test_lines_reach_the_kernel_while_the_call_is_still_open(server: KernelServe
         shipper.stop(5.0)
 
 
-def test_no_line_lost_or_duplicated_when_calls_are_aborted(server: KernelServer, peer: GrpcPeer) -> None:
+def test_no_line_lost_or_duplicated_when_calls_are_aborted(
+    server: KernelServer, peer: GrpcPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logship, "MAX_BATCH_LINES", 1000)  # enough requests for every planned abort
     kernel = server.kernel
     aborts = {3: "after", 7: "before", 12: "after", 13: "before", 20: "after"}
     kernel.abort_log_request = lambda n: aborts.get(n, "")

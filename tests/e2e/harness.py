@@ -196,8 +196,9 @@ class Cluster:
     def stop(self) -> None:
         if self._channel is not None:
             self._channel.close()
+        # Agents first and gracefully: they cancel running jobs, so no step outlives the test.
         for process in self.agents.values():
-            process.kill()
+            process.terminate(timeout=15)
         if self.kernel is not None:
             self.kernel.kill()
 

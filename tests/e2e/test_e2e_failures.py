@@ -1,6 +1,7 @@
 """Cancellation, timeouts at every level, lost agents, a restarted kernel, and refused tokens."""
 
 import os
+import signal
 import time
 
 import grpc
@@ -116,17 +117,21 @@ name: lost-agent
 jobs:
   - name: j
     agent_selector: {match_labels: {pool: doomed}}
-    steps: [{run: "echo up; sleep 1000"}]
+    steps: [{run: "echo up $$; sleep 1000"}]
 """
     run_id = bare_cluster.run_pipeline(spec)
-    wait_log_line(bare_cluster, run_id, "^up$")
-    bare_cluster.agents["doomed"].kill()
-    killed_at = time.monotonic()
-    run = bare_cluster.wait_run(run_id, timeout=30)
-    assert time.monotonic() - killed_at < 2 * HEARTBEAT_TIMEOUT
-    assert run["status"] == "FAILED"
-    assert job(run, "j")["status"] == "FAILED"
-    assert "lease expired: agent 'doomed' sent no heartbeat" in job(run, "j")["message"]
+    # The step runs in its own session: killing its agent orphans it, so the test kills it at the end.
+    step_group = int(wait_log_line(bare_cluster, run_id, r"^up (\d+)$").group(1))
+    try:
+        bare_cluster.agents["doomed"].kill()
+        killed_at = time.monotonic()
+        run = bare_cluster.wait_run(run_id, timeout=30)
+        assert time.monotonic() - killed_at < 2 * HEARTBEAT_TIMEOUT
+        assert run["status"] == "FAILED"
+        assert job(run, "j")["status"] == "FAILED"
+        assert "lease expired: agent 'doomed' sent no heartbeat" in job(run, "j")["message"]
+    finally:
+        os.killpg(step_group, signal.SIGKILL)
 
 
 def test_kernel_restart_mid_run_loses_nothing(bare_cluster, tmp_path):
