@@ -117,13 +117,20 @@ class AgentRegistry:
         self.engine.wake()
         return result
 
-    def set_status(self, agent_id: str, status: AgentState) -> None:
+    def set_status(self, agent_id: str, status: AgentState, kind: str = "agent.status") -> None:
+        """Record the agent's status; `kind` names why (connected/disconnected events are always recorded)."""
         with self.journal.transaction() as tx:
             agent = tx.session.get(models.Agent, agent_id)
-            if agent is not None and agent.status != status.value:
+            if agent is not None and (agent.status != status.value or kind != "agent.status"):
                 agent.status = status.value
-                tx.emit("agent.status", agent_id=agent_id, status=status.value)
+                tx.emit(kind, agent_id=agent_id, status=status.value)
         self.metrics.agents_connected.set(len(self.hub.connected()))
+
+    def connected(self, agent_id: str) -> None:
+        self.set_status(agent_id, AgentState.ONLINE, "agent.connected")
+
+    def disconnected(self, agent_id: str) -> None:
+        self.set_status(agent_id, AgentState.OFFLINE, "agent.disconnected")
 
     def _derived_status(self, agent: models.Agent, running: int, now: datetime) -> AgentState:
         fresh = agent.last_heartbeat_at is not None and now - agent.last_heartbeat_at < timedelta(

@@ -66,6 +66,22 @@ class EmbeddedKernel:
             self._loop.call_soon_threadsafe(self._stop.set)
             self._finished.result(timeout=30)
 
+    def wait_for_agents(self, count: int, timeout: float) -> bool:
+        """Block until `count` agents hold a dispatch connection (or `timeout` passes); True if they do."""
+
+        async def connected() -> bool:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            with self.kernel.bus.subscribe("agents") as updates:
+                while len(self.kernel.hub.connected()) < count:
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        return False
+                    await updates.get(remaining)
+            return True
+
+        return asyncio.run_coroutine_threadsafe(connected(), self._loop).result(timeout + 5)
+
     def registration_token(self) -> str:
         secret, _ = self.kernel.tokens.create(
             "registration", description="embedded agents", ttl_seconds=24 * 3600

@@ -20,6 +20,8 @@ from kernel.cli.embedded import EmbeddedKernel
 from kernel.config import Settings
 from kernel.errors import KernelError
 
+AGENTS_READY_SECONDS = 60.0
+
 
 def parse_labels(values: list[str]) -> dict[str, str]:
     labels = {}
@@ -121,6 +123,13 @@ def cmd_up(args: argparse.Namespace) -> int:
                 ],
                 env={**os.environ, "ARCADE_TOKEN": token},
             )
+        )
+    if not embedded.wait_for_agents(args.agents, AGENTS_READY_SECONDS):
+        exited = [f"local-{i + 1}" for i, p in enumerate(agents) if p.poll() is not None]
+        detail = f"exited: {', '.join(exited)}" if exited else "still starting"
+        print(
+            f"warning: not every agent connected within {AGENTS_READY_SECONDS:.0f}s ({detail})",
+            file=sys.stderr,
         )
     print(f"Arcade is up: {kernel.http_url}  (gRPC {kernel.grpc_target}, data in {data})")
     print(f"admin token: {embedded.admin_token}")

@@ -18,7 +18,7 @@ from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
 from kernel.services.auth import principal_of
 from kernel.services.convert import from_unix_ms, job_status_from_pb, job_status_pb, step_status_from_pb
 from kernel.services.errors import streaming, unary
-from kernel.status import AgentState, Status
+from kernel.status import Status
 from kernel.store import Database, models
 from proto.arcade.agent.v1 import agent_pb2, agent_pb2_grpc
 
@@ -174,7 +174,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         agent_id = self._agent_id(context)
         connection = self.hub.attach(agent_id)
         reader = asyncio.create_task(self._read(agent_id, request_iterator, connection))
-        self.registry.set_status(agent_id, AgentState.ONLINE)
+        self.registry.connected(agent_id)
         self.reports.renew_leases(agent_id)
         self.engine.wake()
         try:
@@ -194,7 +194,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         finally:
             reader.cancel()
             if self.hub.detach(connection):
-                self.registry.set_status(agent_id, AgentState.OFFLINE)
+                self.registry.disconnected(agent_id)
 
     @unary
     async def FetchJobRun(
