@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-
-from kernel.dsl import SpecError, validate_pipeline
-
-
-def errors(text: str) -> list[SpecError]:
-    return validate_pipeline(textwrap.dedent(text).lstrip("\n"), "p.yaml")
-
-
-def assert_one_error(text: str, line: int, column: int, fragment: str) -> SpecError:
-    found = errors(text)
-    assert len(found) == 1, "\n".join(map(str, found))
-    error = found[0]
-    lines = textwrap.dedent(text).lstrip("\n").splitlines() or [""]
-    pointed_at = lines[error.line - 1][error.column - 1 :]
-    assert (error.line, error.column) == (line, column), f"{error} (points at {pointed_at!r})"
-    assert fragment in error.message, str(error)
-    return error
+from dsl_checks import assert_one_error, errors
 
 
 def test_duplicate_stage_names():
