@@ -113,10 +113,17 @@ class Dispatcher:
             assignments: list[scheduler.Assignment] = []
             queued: list[Any] = []
             offset = 0
+            held_keys = set(
+                tx.session.scalars(
+                    select(J.concurrency)
+                    .where(J.concurrency.is_not(None), J.agent_id.is_not(None), J.status.in_(ACTIVE_JOB))
+                    .distinct()
+                )
+            )
             page_size = min(ASSIGN_PAGE, 4 * sum(max(slot.free, 0) for slot in slots) + 8)
             while any(slot.free > 0 for slot in slots):
                 page = tx.session.execute(
-                    select(J.id, J.agent_selector, J.queued_at, J.run_id)
+                    select(J.id, J.agent_selector, J.queued_at, J.run_id, J.concurrency)
                     .where(J.status == "QUEUED", J.agent_id.is_(None))
                     .order_by(J.queued_at, J.id)
                     .offset(offset)
@@ -127,8 +134,12 @@ class Dispatcher:
                 offset += len(page)
                 page_size = ASSIGN_PAGE
                 queued += page
-                jobs = [scheduler.QueuedJob(r.id, _selector(r.agent_selector), r.queued_at) for r in page]
-                taken = scheduler.assign(jobs, slots)
+                jobs = [
+                    scheduler.QueuedJob(r.id, _selector(r.agent_selector), r.queued_at, r.concurrency)
+                    for r in page
+                ]
+                taken = scheduler.assign(jobs, slots, held_keys)
+                held_keys |= {job.concurrency for job in jobs if job.concurrency}
                 assignments += taken
                 used = {a.agent_id: 0 for a in taken}
                 for a in taken:

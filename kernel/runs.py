@@ -79,6 +79,7 @@ def create_run(
                 env={**merged_variables, **spec.env, **stage.env, **job.env},
                 timeout_seconds=job.timeout,
                 continue_on_error=job.continue_on_error,
+                concurrency=job.concurrency,
             )
             job_index += 1
             tx.session.add(job_row)

@@ -1,14 +1,15 @@
 """The scheduler: hand queued jobs to agents, and decide what an expired lease means. Pure logic, no I/O.
 
 A job goes to a connected agent with a free slot whose labels match the job's selector, first come
-first served; among matching agents the one with the most free slots wins, so load spreads out.
+first served; among matching agents the one with the most free slots wins, so load spreads out. Jobs
+sharing a concurrency key run one at a time, in the order they were queued.
 A lease lapses when its agent stops heartbeating: a job the agent never started goes back to the
 queue, a started one fails with the reason (or ends as requested if a stop was already under way).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,7 @@ class QueuedJob:
     id: str
     selector: Selector
     queued_at: datetime
+    concurrency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,22 @@ class Assignment:
     agent_id: str
 
 
-def assign(jobs: Sequence[QueuedJob], agents: Sequence[AgentSlots]) -> list[Assignment]:
-    """Assignments for as many of `jobs` as the agents' free slots allow, oldest job first."""
+def assign(
+    jobs: Sequence[QueuedJob], agents: Sequence[AgentSlots], held_keys: Collection[str] = ()
+) -> list[Assignment]:
+    """Assignments for as many of `jobs` as the agents' free slots allow, oldest job first.
+
+    A concurrency key held by an assigned or running job (`held_keys`) blocks every queued job with
+    that key; among queued jobs of one key only the oldest may go, so they run in the order they came.
+    """
     free = {agent.id: agent.free for agent in agents}
+    claimed = set(held_keys)
     result = []
     for job in sorted(jobs, key=lambda j: (j.queued_at, j.id)):
+        if job.concurrency is not None:
+            if job.concurrency in claimed:
+                continue
+            claimed.add(job.concurrency)  # taken now, or reserved for this oldest waiting job
         candidates = [a for a in agents if free[a.id] > 0 and matches(job.selector, a.labels)]
         if not candidates:
             continue

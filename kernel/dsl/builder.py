@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kernel.dsl.agent_selector import read_selector
@@ -11,6 +11,7 @@ from kernel.dsl.durations import format_duration
 from kernel.dsl.errors import Reporter
 from kernel.dsl.fields import FieldReader, describe
 from kernel.dsl.graph import Dependency, JobNode, check_dependencies
+from kernel.dsl.matrix import expand_dependencies, expand_depends_on, expand_job, read_matrix
 from kernel.dsl.model import (
     DEFAULT_STAGE_NAME,
     DEFAULT_TIMEOUT_SECONDS,
@@ -28,7 +29,17 @@ RUN_MODES: tuple[RunMode, ...] = ("parallel", "serial")
 
 PIPELINE_KEYS = ("name", "variables", "env", "timeout", "stages", "jobs")
 STAGE_KEYS = ("name", "run_mode", "env", "timeout", "jobs")
-JOB_KEYS = ("name", "steps", "depends_on", "env", "timeout", "agent_selector", "continue_on_error")
+JOB_KEYS = (
+    "name",
+    "steps",
+    "depends_on",
+    "env",
+    "timeout",
+    "agent_selector",
+    "continue_on_error",
+    "matrix",
+    "concurrency",
+)
 STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error")
 
 
@@ -60,6 +71,8 @@ class _PipelineBuilder:
         self.stage_names: dict[str, int] = {}  # name -> line of first definition
         self.job_names: dict[str, int] = {}
         self.job_nodes: list[JobNode] = []
+        self.positions: dict[int, int] = {}  # stage index -> jobs (after matrix expansion) placed so far
+        self.expansions: dict[str, tuple[str, ...]] = {}  # matrix job name -> the names it expands to
 
     def build(self) -> PipelineSpec | None:
         data = self.fields.doc.data
@@ -82,9 +95,12 @@ class _PipelineBuilder:
         if timeout is not None:
             limit = _Limit(timeout, "the pipeline's")
         stages = self._stages(root, limit)
-        check_dependencies(self.job_nodes, self.fields.error)
+        self._check_dependencies()
         if name is None or stages is None:
             return None
+        stages = tuple(
+            replace(stage, jobs=tuple(self._expand_depends_on(job) for job in stage.jobs)) for stage in stages
+        )
         return PipelineSpec(
             name=name, stages=stages, variables=variables, env=env, timeout=timeout or DEFAULT_TIMEOUT_SECONDS
         )
@@ -124,13 +140,15 @@ class _PipelineBuilder:
 
     def _jobs(self, path: Path, value: Any, stage: _StageContext) -> tuple[JobSpec, ...]:
         items = self.fields.items(path, value, "job")
-        jobs = [self._job((*path, index), item, index, stage) for index, item in enumerate(items)]
-        return tuple(job for job in jobs if job is not None)
+        return tuple(
+            job for index, item in enumerate(items) for job in self._job((*path, index), item, stage)
+        )
 
-    def _job(self, path: Path, value: Any, index: int, stage: _StageContext) -> JobSpec | None:
+    def _job(self, path: Path, value: Any, stage: _StageContext) -> tuple[JobSpec, ...]:
+        """The job at `path`: one JobSpec, or one per combination of its matrix; () when it is unusable."""
         job = self.fields.mapping(path, value, "a job", JOB_KEYS, required=("name", "steps"))
         if job is None:
-            return None
+            return ()
         name = self._unique_name(path, job, "job", self.job_names)
         depends_on = self._depends_on((*path, "depends_on"), job["depends_on"]) if "depends_on" in job else ()
         env = self.fields.env((*path, "env"), job["env"]) if "env" in job else {}
@@ -142,12 +160,16 @@ class _PipelineBuilder:
         continue_on_error = False
         if "continue_on_error" in job:
             continue_on_error = self.fields.boolean((*path, "continue_on_error"), job["continue_on_error"])
+        concurrency = None
+        if "concurrency" in job:
+            concurrency = self.fields.name(
+                (*path, "concurrency"), job["concurrency"], "concurrency key", NAME
+            )
         steps = self._steps((*path, "steps"), job["steps"], limit) if "steps" in job else ()
+        matrix = read_matrix(self.fields, (*path, "matrix"), job["matrix"]) if "matrix" in job else None
         if name is None:
-            return None
-        dependencies = tuple(Dependency(dep, (*path, "depends_on", i)) for i, dep in enumerate(depends_on))
-        self.job_nodes.append(JobNode(name, stage.name, stage.index, index, stage.serial, dependencies))
-        return JobSpec(
+            return ()
+        spec = JobSpec(
             name=name,
             stage=stage.name,
             steps=steps,
@@ -156,7 +178,37 @@ class _PipelineBuilder:
             timeout=timeout,
             agent_selector=selector,
             continue_on_error=continue_on_error,
+            concurrency=concurrency,
         )
+        jobs = expand_job(self.fields, path, spec, matrix) if matrix is not None else None
+        if jobs is None:
+            jobs = (spec,)
+        else:
+            self.expansions[name] = tuple(expanded.name for expanded in jobs)
+        dependencies = tuple(Dependency(dep, (*path, "depends_on", i)) for i, dep in enumerate(depends_on))
+        for expanded in jobs:
+            position = self.positions.get(stage.index, 0)
+            self.positions[stage.index] = position + 1
+            node = JobNode(expanded.name, stage.name, stage.index, position, stage.serial, dependencies)
+            self.job_nodes.append(node)
+        return jobs
+
+    def _check_dependencies(self) -> None:
+        """Check `depends_on` across the pipeline, a dependency on a matrix job meaning all its expansions."""
+        reported: set[Path] = set()
+
+        def once(path: Path, message: str) -> None:  # expansions share their entries: one error per entry
+            if path not in reported:
+                reported.add(path)
+                self.fields.error(path, message)
+
+        nodes = expand_dependencies(self.job_nodes, self.expansions, once)
+        check_dependencies(nodes, once, also_suggest=self.expansions)
+
+    def _expand_depends_on(self, job: JobSpec) -> JobSpec:
+        if not any(name in self.expansions for name in job.depends_on):
+            return job
+        return replace(job, depends_on=expand_depends_on(job.depends_on, self.expansions))
 
     def _depends_on(self, path: Path, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kernel.dsl.yamlpos import Path
@@ -30,29 +30,33 @@ class JobNode:
     depends_on: tuple[Dependency, ...]
 
 
-def check_dependencies(jobs: Sequence[JobNode], error: ReportError) -> None:
-    """Report every bad `depends_on` entry and every cycle; jobs are given in file order."""
+def check_dependencies(jobs: Sequence[JobNode], error: ReportError, also_suggest: Iterable[str] = ()) -> None:
+    """Report every bad `depends_on` entry and every cycle; jobs are given in file order.
+
+    `also_suggest` names more valid targets (matrix jobs) to suggest for a misspelt one.
+    """
     by_name: dict[str, JobNode] = {}
     for job in jobs:
         by_name.setdefault(job.name, job)  # a duplicate name is reported elsewhere; the first one counts
     jobs = list(by_name.values())
     edges: dict[str, list[Dependency]] = {job.name: [] for job in jobs}
+    known = [*also_suggest, *by_name]
     for job in jobs:
         for dependency in job.depends_on:
-            if _edge_is_valid(job, dependency, by_name, error):
+            if _edge_is_valid(job, dependency, by_name, known, error):
                 edges[job.name].append(dependency)
     for component in _cycles(jobs, edges):
         _report_cycle(component, edges, error)
 
 
 def _edge_is_valid(
-    job: JobNode, dependency: Dependency, by_name: dict[str, JobNode], error: ReportError
+    job: JobNode, dependency: Dependency, by_name: dict[str, JobNode], known: list[str], error: ReportError
 ) -> bool:
     target = by_name.get(dependency.name)
     if dependency.name == job.name:
         error(dependency.path, f"job '{job.name}' depends on itself")
     elif target is None:
-        close = difflib.get_close_matches(dependency.name, list(by_name), n=3)
+        close = difflib.get_close_matches(dependency.name, known, n=3)
         hint = f" (did you mean {' or '.join(repr(name) for name in close)}?)" if close else ""
         error(dependency.path, f"job '{job.name}' depends on unknown job '{dependency.name}'{hint}")
     elif target.stage_index > job.stage_index:

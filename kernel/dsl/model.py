@@ -44,6 +44,7 @@ class JobSpec:
     timeout: float | None = None
     agent_selector: Selector = field(default_factory=Selector)
     continue_on_error: bool = False
+    concurrency: str | None = None
 
 
 @dataclass(frozen=True)

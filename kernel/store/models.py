@@ -127,6 +127,7 @@ class JobRun(Base):
         Index("ix_job_runs_run", "run_id"),
         Index("ix_job_runs_status", "status"),
         Index("ix_job_runs_agent", "agent_id"),
+        Index("ix_job_runs_concurrency", "concurrency"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -146,6 +147,8 @@ class JobRun(Base):
     env: Mapped[dict[str, Any]] = mapped_column(default=dict)
     timeout_seconds: Mapped[float | None]
     continue_on_error: Mapped[bool] = mapped_column(default=False)
+    # At most one job per concurrency key is assigned or running at a time, across all runs.
+    concurrency: Mapped[str | None] = mapped_column(String(200))
     agent_id: Mapped[str | None] = mapped_column(String(36))
     lease_expires_at: Mapped[datetime | None]
     # Set when a stage/pipeline deadline or a user cancel asked the agent to stop this job.

@@ -64,3 +64,25 @@ def test_expired_lease_of_a_job_being_stopped_ends_as_requested():
 
 def test_live_leases_are_left_alone():
     assert expired([Lease("j", "a", Status.RUNNING, T0 + timedelta(seconds=1))], T0, 3) == []
+
+
+def test_a_held_concurrency_key_blocks_its_jobs_but_not_others():
+    agents = [AgentSlots("a", {}, 4)]
+    jobs = [QueuedJob("deploy", Selector(), T0, "prod"), QueuedJob("build", Selector(), T0 + timedelta(1))]
+    assert assign(jobs, agents, held_keys={"prod"}) == [Assignment("build", "a")]
+
+
+def test_jobs_of_one_key_go_one_at_a_time_oldest_first():
+    agents = [AgentSlots("a", {}, 4)]
+    jobs = [
+        QueuedJob("second", Selector(), T0 + timedelta(seconds=1), "prod"),
+        QueuedJob("first", Selector(), T0, "prod"),
+    ]
+    assert assign(jobs, agents) == [Assignment("first", "a")]
+
+
+def test_the_oldest_job_of_a_key_keeps_its_turn_while_it_waits_for_an_agent():
+    agents = [AgentSlots("lin", {"os": "linux"}, 2)]
+    mac_first = QueuedJob("mac", Selector(match_labels={"os": "macos"}), T0, "prod")
+    linux_later = QueuedJob("lin", Selector(), T0 + timedelta(seconds=1), "prod")
+    assert assign([mac_first, linux_later], agents) == []

@@ -92,10 +92,10 @@ def test_duplicate_mapping_key_points_at_the_second_key():
             "stages[0]: unknown key 'approval' (expected one of: name, run_mode, env, timeout, jobs)",
         ),
         (
-            "name: x\njobs:\n  - name: j\n    matrix: {}\n    steps: [{run: x}]\n",
+            "name: x\njobs:\n  - name: j\n    matirx: {}\n    steps: [{run: x}]\n",
             4,
             5,
-            "jobs[0]: unknown key 'matrix'",
+            "jobs[0]: unknown key 'matirx'",
         ),
         (
             "name: x\njobs: [{name: j, steps: [{run: x, uses: a/b}]}]\n",
