@@ -22,6 +22,7 @@ from kernel.metrics import KernelMetrics
 from kernel.pipelines import PipelineCatalog
 from kernel.queries import RunQueries
 from kernel.store import Database
+from kernel.triggers import CronScheduler
 
 log = logging.getLogger("arcade.kernel")
 
@@ -61,7 +62,8 @@ class Kernel:
             settings.heartbeat_timeout,
             self.metrics,
         )
-        self.pipelines = PipelineCatalog(self.journal)
+        self.cron = CronScheduler(self.journal, self.engine)
+        self.pipelines = PipelineCatalog(self.journal, on_schedule_change=self.cron.wake)
         self.queries = RunQueries(self.db)
         self.logs = LogStore(self.journal, self.metrics)
         self.grpc_port = 0
@@ -83,6 +85,7 @@ class Kernel:
 
         self.db.migrate()
         await self.engine.start()
+        await self.cron.start()
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
         await self._grpc_server.start()
         sock = bind_socket(self.settings.http_addr)
@@ -105,6 +108,7 @@ class Kernel:
         if self._grpc_server is not None:
             await self._grpc_server.stop(grace=1.0)
             self._grpc_server = None
+        await self.cron.stop()
         await self.engine.stop()
         self.db.dispose()
 

@@ -29,6 +29,8 @@ class Principal:
     kind: TokenKind
     token_id: str | None = None
     agent_id: str | None = None
+    # Who this is, for audit records (approvals): the token's description, or its kind and id.
+    label: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -91,7 +93,7 @@ class TokenService:
         if not secret:
             raise Unauthenticated("missing bearer token")
         if self._admin_token and hmac.compare_digest(secret.encode(), self._admin_token.encode()):
-            return Principal("admin")
+            return Principal("admin", label="admin (configured token)")
         digest = hash_token(secret)
         cached = self._cache.get(digest)
         if cached is not None:
@@ -103,7 +105,8 @@ class TokenService:
             raise Unauthenticated("invalid token")
         if row.expires_at is not None and row.expires_at <= now:
             raise Unauthenticated("token expired")
-        principal = Principal(row.kind, row.id, row.agent_id)  # type: ignore[arg-type]
+        label = row.description or f"{row.kind} token {row.id[:8]}"
+        principal = Principal(row.kind, row.id, row.agent_id, label)  # type: ignore[arg-type]
         if row.expires_at is None:
             self._cache[digest] = principal
         return principal

@@ -26,6 +26,7 @@ from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import find_pipeline, parse_or_raise
+from kernel.planner import APPROVED, REJECTED, WAITING
 from kernel.runs import create_run, find_by_request_id
 from kernel.status import RunStatus, Status
 from kernel.store import models
@@ -33,6 +34,7 @@ from kernel.store import models
 log = logging.getLogger("arcade.kernel.engine")
 
 MAX_PLAN_ROUNDS = 50
+DEFAULT_CANCEL_REASON = "cancelled by user"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -193,8 +195,17 @@ class RunEngine:
             created_at=run.created_at,
             timeout=run.timeout_seconds,
             cancel_requested=run.cancel_requested,
+            cancel_reason=(run.message if run.cancel_requested and run.message else DEFAULT_CANCEL_REASON),
             stages=[
-                planner.StageState(s.index, s.name, s.run_mode, s.timeout_seconds, s.started_at)
+                planner.StageState(
+                    s.index,
+                    s.name,
+                    s.run_mode,
+                    s.timeout_seconds,
+                    s.started_at,
+                    s.approval_required,
+                    s.approval_status,
+                )
                 for s in stages
             ],
             jobs=jobs,
@@ -248,6 +259,22 @@ class RunEngine:
                 .where(models.StageRun.run_id == run.id, models.StageRun.index.in_(plan.stages_started))
                 .values(started_at=now)
             )
+        if plan.approvals_needed:
+            waiting = [stage for stage in state.stages if stage.index in plan.approvals_needed]
+            session.execute(
+                update(models.StageRun)
+                .where(models.StageRun.run_id == run.id, models.StageRun.index.in_(plan.approvals_needed))
+                .values(approval_status=WAITING)
+            )
+            run.message = "waiting for approval of " + ", ".join(f"stage '{stage.name}'" for stage in waiting)
+            for stage in waiting:
+                tx.emit(
+                    "stage.approval_waiting",
+                    run_id=run.id,
+                    status=WAITING,
+                    message=run.message,
+                    payload={"stage": stage.name},
+                )
         if plan.queue:
             session.execute(
                 update(models.JobRun)
@@ -341,7 +368,7 @@ class RunEngine:
             spec = self._specs[key] = parse_or_raise(pipeline.spec_yaml, f"{pipeline.name}.yaml")
         return spec
 
-    def cancel_run(self, run_id: str) -> None:
+    def cancel_run(self, run_id: str, reason: str = DEFAULT_CANCEL_REASON) -> None:
         with self.journal.transaction() as tx:
             run = tx.session.get(models.PipelineRun, run_id)
             if run is None:
@@ -349,10 +376,51 @@ class RunEngine:
             if RunStatus(run.status).final:
                 raise FailedPrecondition(f"run '{run_id}' already finished ({run.status})")
             if not run.cancel_requested:
-                run.cancel_requested = True
-                tx.emit("run.cancel_requested", run_id=run_id, status=run.status)
+                run.cancel_requested, run.message = True, reason
+                tx.emit("run.cancel_requested", run_id=run_id, status=run.status, message=reason)
         self._dirty.add(run_id)
         self.reconcile()
+
+    def decide_stage(self, run_id: str, stage_name: str, approve: bool, by: str, comment: str = "") -> None:
+        """Approve or reject a stage's manual gate; a rejection cancels the rest of the run."""
+        with self.journal.transaction() as tx:
+            run = tx.session.get(models.PipelineRun, run_id)
+            if run is None:
+                raise NotFound(f"run '{run_id}' not found")
+            stage = tx.session.scalars(
+                select(models.StageRun).where(
+                    models.StageRun.run_id == run_id, models.StageRun.name == stage_name
+                )
+            ).first()
+            if stage is None:
+                raise NotFound(f"run {run.pipeline_name}#{run.number} has no stage '{stage_name}'")
+            if not stage.approval_required:
+                raise FailedPrecondition(f"stage '{stage_name}' has no approval gate")
+            if stage.approval_status in (APPROVED, REJECTED):
+                raise FailedPrecondition(
+                    f"stage '{stage_name}' was already {stage.approval_status.lower()} by {stage.approval_by}"
+                )
+            if RunStatus(run.status).final:
+                raise FailedPrecondition(
+                    f"run {run.pipeline_name}#{run.number} already finished ({run.status})"
+                )
+            decision = APPROVED if approve else REJECTED
+            stage.approval_status, stage.approval_by = decision, by
+            stage.approval_at, stage.approval_comment = utcnow(), comment
+            if approve and run.message.startswith("waiting for approval"):
+                run.message = ""
+            tx.emit(
+                f"stage.{decision.lower()}",
+                run_id=run_id,
+                status=decision,
+                message=comment,
+                payload={"stage": stage_name, "by": by},
+            )
+        if approve:
+            self.wake([run_id])
+        else:
+            reason = f"stage '{stage_name}' rejected by {by}" + (f": {comment}" if comment else "")
+            self.cancel_run(run_id, reason)
 
     def cancel_job(self, job_run_id: str, reason: str) -> None:
         """Stop one job (CancelStepRun): its running step is killed and the job ends CANCELLED."""

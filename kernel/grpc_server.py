@@ -75,7 +75,7 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
         GatewayServicer(kernel.tokens, kernel.logs, kernel.journal), server
     )
     pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(
-        PipelineServicer(kernel.pipelines, kernel.engine, kernel.queries), server
+        PipelineServicer(kernel.pipelines, kernel.engine, kernel.queries, kernel.tokens), server
     )
     steprun_pb2_grpc.add_StepRunServiceServicer_to_server(
         StepRunServicer(kernel.queries, kernel.engine, kernel.logs), server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
@@ -11,10 +12,12 @@ from sqlalchemy.orm import Session
 from kernel.dsl import PipelineSpec, SpecError, parse_pipeline, validate_pipeline
 from kernel.dsl.errors import SpecValidationError
 from kernel.errors import Conflict, InvalidInput, NotFound
-from kernel.journal import Journal
+from kernel.journal import Journal, Tx
 from kernel.store import models
+from kernel.triggers import sync_schedule
 
 DEFAULT_FILE_NAME = "arcade.yaml"
+MAX_WEBHOOK_SECRET_LENGTH = 255
 
 
 def spec_errors_detail(errors: list[SpecError]) -> list[dict[str, object]]:
@@ -41,15 +44,30 @@ def find_pipeline(session: Session, ref: str) -> models.Pipeline:
 
 
 class PipelineCatalog:
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, on_schedule_change: Callable[[], None] | None = None) -> None:
         self.journal = journal
+        # Called after a commit that changed a cron schedule (the kernel wakes its CronScheduler).
+        self.on_schedule_change = on_schedule_change
+
+    def _sync_schedule(self, tx: Tx, pipeline_id: str, spec: PipelineSpec, now: datetime) -> None:
+        if sync_schedule(tx.session, pipeline_id, spec, now) and self.on_schedule_change is not None:
+            tx.call_after_commit(self.on_schedule_change)
 
     def validate(self, spec_yaml: str, file_name: str = DEFAULT_FILE_NAME) -> list[SpecError]:
         return validate_pipeline(spec_yaml, file_name or DEFAULT_FILE_NAME)
 
     def create(
-        self, spec_yaml: str, file_name: str = DEFAULT_FILE_NAME, upsert: bool = False
+        self,
+        spec_yaml: str,
+        file_name: str = DEFAULT_FILE_NAME,
+        upsert: bool = False,
+        webhook_secret: str | None = None,
     ) -> models.Pipeline:
+        """Store a new pipeline (upsert: or replace the spec of the one with that name).
+
+        `webhook_secret` signs its webhooks; None keeps the stored one, "" removes it.
+        """
+        _check_secret(webhook_secret)
         spec = parse_or_raise(spec_yaml, file_name)
         now = datetime.now(UTC)
         with self.journal.transaction() as tx:
@@ -59,8 +77,11 @@ class PipelineCatalog:
             if existing is not None:
                 if not upsert:
                     raise Conflict(f"pipeline '{spec.name}' already exists")
-                if existing.spec_yaml != spec_yaml:
+                changed = existing.spec_yaml != spec_yaml or _secret_changes(existing, webhook_secret)
+                if changed:
                     existing.spec_yaml, existing.updated_at = spec_yaml, now
+                    _set_secret(existing, webhook_secret)
+                    self._sync_schedule(tx, existing.id, spec, now)
                     tx.emit("pipeline.updated", payload={"pipeline": existing.id, "name": existing.name})
                 return existing
             row = models.Pipeline(
@@ -70,12 +91,22 @@ class PipelineCatalog:
                 created_at=now,
                 updated_at=now,
                 next_run_number=1,
+                webhook_secret=webhook_secret or None,
             )
             tx.session.add(row)
+            self._sync_schedule(tx, row.id, spec, now)
             tx.emit("pipeline.created", payload={"pipeline": row.id, "name": row.name})
             return row
 
-    def update(self, ref: str, spec_yaml: str, file_name: str = DEFAULT_FILE_NAME) -> models.Pipeline:
+    def update(
+        self,
+        ref: str,
+        spec_yaml: str,
+        file_name: str = DEFAULT_FILE_NAME,
+        webhook_secret: str | None = None,
+    ) -> models.Pipeline:
+        """Replace a pipeline's spec; `webhook_secret` as in `create`."""
+        _check_secret(webhook_secret)
         spec = parse_or_raise(spec_yaml, file_name)
         with self.journal.transaction() as tx:
             row = find_pipeline(tx.session, ref)
@@ -85,7 +116,10 @@ class PipelineCatalog:
                 ).first()
                 if clash is not None:
                     raise Conflict(f"pipeline '{spec.name}' already exists")
-            row.name, row.spec_yaml, row.updated_at = spec.name, spec_yaml, datetime.now(UTC)
+            now = datetime.now(UTC)
+            row.name, row.spec_yaml, row.updated_at = spec.name, spec_yaml, now
+            _set_secret(row, webhook_secret)
+            self._sync_schedule(tx, row.id, spec, now)
             tx.emit("pipeline.updated", payload={"pipeline": row.id, "name": row.name})
             return row
 
@@ -108,5 +142,19 @@ class PipelineCatalog:
             ).first()
             if active is not None:
                 raise Conflict(f"pipeline '{row.name}' has an active run ({active}); cancel it first")
-            tx.session.delete(row)
+            tx.session.delete(row)  # its schedule row goes with it (ON DELETE CASCADE)
             tx.emit("pipeline.deleted", payload={"pipeline": row.id, "name": row.name})
+
+
+def _check_secret(webhook_secret: str | None) -> None:
+    if webhook_secret is not None and len(webhook_secret) > MAX_WEBHOOK_SECRET_LENGTH:
+        raise InvalidInput(f"webhook secret: at most {MAX_WEBHOOK_SECRET_LENGTH} characters")
+
+
+def _secret_changes(row: models.Pipeline, webhook_secret: str | None) -> bool:
+    return webhook_secret is not None and (webhook_secret or None) != row.webhook_secret
+
+
+def _set_secret(row: models.Pipeline, webhook_secret: str | None) -> None:
+    if webhook_secret is not None:
+        row.webhook_secret = webhook_secret or None

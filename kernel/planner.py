@@ -20,6 +20,9 @@ from datetime import datetime, timedelta
 from kernel.dsl.durations import format_duration
 from kernel.status import RunStatus, Status
 
+# Approval states of a gated stage.
+WAITING, APPROVED, REJECTED = "WAITING", "APPROVED", "REJECTED"
+
 
 @dataclass(frozen=True)
 class JobState:
@@ -48,6 +51,13 @@ class StageState:
     run_mode: str = "parallel"
     timeout: float | None = None
     started_at: datetime | None = None
+    approval_required: bool = False
+    approval_status: str | None = None  # None, WAITING, APPROVED or REJECTED
+
+    @property
+    def gated(self) -> bool:
+        """Its jobs may not start yet: approval is required and has not been given."""
+        return self.approval_required and self.approval_status != APPROVED
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class RunState:
     stages: Sequence[StageState]
     jobs: Sequence[JobState]
     cancel_requested: bool = False
+    cancel_reason: str = "cancelled by user"
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,22 @@ class Plan:
     skip: dict[str, str] = field(default_factory=dict)
     stop: dict[str, Stop] = field(default_factory=dict)
     stages_started: list[int] = field(default_factory=list)
+    # Stages whose jobs are ready but wait for a manual approval, newly so.
+    approvals_needed: list[int] = field(default_factory=list)
     run_status: RunStatus | None = None
     run_message: str = ""
     next_deadline: datetime | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.queue or self.skip or self.stop or self.stages_started or self.run_status)
+        return not (
+            self.queue
+            or self.skip
+            or self.stop
+            or self.stages_started
+            or self.approvals_needed
+            or self.run_status
+        )
 
 
 def _blockers(run: RunState) -> dict[str, tuple[bool, JobState | None]]:
@@ -155,7 +175,7 @@ def advance(run: RunState, now: datetime) -> Plan:
     if run.status.final:
         return plan
     if run.cancel_requested:
-        _stop_unfinished(plan, run.jobs, Status.CANCELLED, "cancelled by user")
+        _stop_unfinished(plan, run.jobs, Status.CANCELLED, run.cancel_reason)
     pending_deadlines = []
     for deadline, message, stages in _deadlines(run):
         scope = [job for job in run.jobs if stages is None or job.stage_index in stages]
@@ -168,6 +188,7 @@ def advance(run: RunState, now: datetime) -> Plan:
 
     started = {stage.index for stage in run.stages if stage.started_at is not None}
     jobs_by_id = {job.id: job for job in run.jobs}
+    stages = {stage.index: stage for stage in run.stages}
     for job_id, (ready, bad) in _blockers(run).items():
         if job_id in plan.stop:
             continue
@@ -175,6 +196,11 @@ def advance(run: RunState, now: datetime) -> Plan:
             plan.skip[job_id] = f"skipped: '{bad.name}' did not succeed ({bad.status})"
         elif ready:
             job = jobs_by_id[job_id]
+            stage = stages[job.stage_index]
+            if stage.gated:
+                if stage.approval_status is None and stage.index not in plan.approvals_needed:
+                    plan.approvals_needed.append(stage.index)
+                continue
             plan.queue.append(job_id)
             if job.stage_index not in started:
                 started.add(job.stage_index)
@@ -204,7 +230,7 @@ def _settle_run(run: RunState, plan: Plan) -> None:
     final.update({job_id: stop.status for job_id, stop in plan.stop.items()})
     if run.cancel_requested:
         plan.run_status = RunStatus.CANCELLED
-        plan.run_message = plan.run_message or "cancelled by user"
+        plan.run_message = plan.run_message or run.cancel_reason
         return
     failed = [
         job

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -10,7 +11,13 @@ from kernel.errors import InvalidInput, NotFound
 from kernel.pipelines import find_pipeline
 from kernel.store import Database, models
 
-RunTree = tuple[models.PipelineRun, list[tuple[models.JobRun, list[models.StepRun]]]]
+
+class RunTree(NamedTuple):
+    run: models.PipelineRun
+    jobs: list[tuple[models.JobRun, list[models.StepRun]]]
+    stages: list[models.StageRun]
+
+
 MIN_PREFIX = 6
 
 
@@ -58,10 +65,15 @@ class RunQueries:
             steps = session.scalars(
                 select(models.StepRun).where(models.StepRun.run_id == run_id).order_by(models.StepRun.index)
             ).all()
+            stages = session.scalars(
+                select(models.StageRun)
+                .where(models.StageRun.run_id == run_id)
+                .order_by(models.StageRun.index)
+            ).all()
         by_job: dict[str, list[models.StepRun]] = {}
         for step in steps:
             by_job.setdefault(step.job_run_id, []).append(step)
-        return run, [(job, by_job.get(job.id, [])) for job in jobs]
+        return RunTree(run, [(job, by_job.get(job.id, [])) for job in jobs], list(stages))
 
     def list_runs(self, pipeline: str = "", limit: int = 50) -> list[models.PipelineRun]:
         with self.db.session() as session:

@@ -63,6 +63,7 @@ def create_run(
                 name=stage.name,
                 run_mode=stage.run_mode,
                 timeout_seconds=stage.timeout,
+                approval_required=stage.approval_required,
             )
         )
         for job in stage.jobs:

@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--upsert", action="store_true", help="replace the spec of an existing pipeline of that name"
     )
+    p.add_argument(
+        "--webhook-secret",
+        metavar="S",
+        help="key of the HMAC-SHA256 signature its webhooks must carry (enables POST /api/v1/webhooks/NAME)",
+    )
     _command(pipeline, "list", ops.cmd_pipeline_list, "list pipelines")
     p = _command(pipeline, "trigger", ops.cmd_pipeline_trigger, "start a run")
     p.add_argument("pipeline", help="pipeline name or id")
@@ -105,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run")
     p = _command(sub, "show", ops.cmd_show, "show a run with its jobs")
     p.add_argument("run")
+    for name, handler, summary in (
+        ("approve", ops.cmd_approve, "approve a stage's manual gate"),
+        ("reject", ops.cmd_reject, "reject a stage's manual gate (cancels the rest of the run)"),
+    ):
+        p = _command(sub, name, handler, summary)
+        p.add_argument("run")
+        p.add_argument("--stage", required=True, help="the gated stage's name")
+        p.add_argument("--comment", default="", help="recorded with the decision")
     _command(sub, "agents", ops.cmd_agents, "list agents")
 
     token = sub.add_parser("token", help="manage tokens").add_subparsers(dest="action", required=True)

@@ -63,6 +63,8 @@ def describe_run(run: dict[str, Any]) -> str:
 
 def cmd_pipeline_create(args: argparse.Namespace) -> int:
     body = {"spec_yaml": read_spec(args.file), "file_name": args.file, "upsert": args.upsert}
+    if args.webhook_secret is not None:
+        body["webhook_secret"] = args.webhook_secret
     row = client(args).request("POST", "/pipelines", body)
     print_json(row) if args.json else print(f"pipeline {row['name']} ({row['id']})")
     return EXIT_OK
@@ -157,3 +159,21 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     token = client(args).request("POST", "/tokens", body)
     print_json(token) if args.json else print(token["token"])
     return EXIT_OK
+
+
+def _decide(args: argparse.Namespace, verb: str) -> int:
+    path = f"/runs/{ref(args.run)}/stages/{ref(args.stage)}/{verb}"
+    run = client(args).request("POST", path, {"comment": args.comment})
+    if args.json:
+        print_json(run)
+    else:
+        print(f"stage '{args.stage}' of {describe_run(run)} {verb}d; run is {run['status']}")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    return _decide(args, "approve")
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _decide(args, "reject")

@@ -11,6 +11,7 @@ from kernel.dsl.model import (
     SelectorRequirement,
     StageSpec,
     StepSpec,
+    TriggerSpec,
 )
 from kernel.dsl.parse import load_pipeline, parse_pipeline, validate_pipeline
 
@@ -26,6 +27,7 @@ __all__ = [
     "SpecValidationError",
     "StageSpec",
     "StepSpec",
+    "TriggerSpec",
     "format_duration",
     "load_pipeline",
     "parse_duration",

@@ -22,13 +22,15 @@ from kernel.dsl.model import (
     StageSpec,
     StepSpec,
 )
+from kernel.dsl.triggers import read_triggers
 from kernel.dsl.yamlpos import Document, Path
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 RUN_MODES: tuple[RunMode, ...] = ("parallel", "serial")
 
-PIPELINE_KEYS = ("name", "variables", "env", "timeout", "stages", "jobs")
-STAGE_KEYS = ("name", "run_mode", "env", "timeout", "jobs")
+PIPELINE_KEYS = ("name", "variables", "env", "timeout", "triggers", "stages", "jobs")
+STAGE_KEYS = ("name", "run_mode", "env", "timeout", "jobs", "approval")
+APPROVAL_KEYS = ("required",)
 JOB_KEYS = (
     "name",
     "steps",
@@ -94,6 +96,7 @@ class _PipelineBuilder:
         timeout = self._timeout((), root, "pipeline", None)
         if timeout is not None:
             limit = _Limit(timeout, "the pipeline's")
+        triggers = read_triggers(self.fields, ("triggers",), root["triggers"]) if "triggers" in root else ()
         stages = self._stages(root, limit)
         self._check_dependencies()
         if name is None or stages is None:
@@ -102,7 +105,12 @@ class _PipelineBuilder:
             replace(stage, jobs=tuple(self._expand_depends_on(job) for job in stage.jobs)) for stage in stages
         )
         return PipelineSpec(
-            name=name, stages=stages, variables=variables, env=env, timeout=timeout or DEFAULT_TIMEOUT_SECONDS
+            name=name,
+            stages=stages,
+            variables=variables,
+            env=env,
+            timeout=timeout or DEFAULT_TIMEOUT_SECONDS,
+            triggers=triggers,
         )
 
     def _stages(self, root: dict, limit: _Limit) -> tuple[StageSpec, ...] | None:
@@ -136,7 +144,20 @@ class _PipelineBuilder:
         jobs = self._jobs((*path, "jobs"), stage["jobs"], context) if "jobs" in stage else ()
         if name is None:
             return None
-        return StageSpec(name=name, jobs=jobs, run_mode=run_mode, env=env, timeout=timeout)
+        approval_required = False
+        if "approval" in stage:
+            gate_path = (*path, "approval")
+            gate = self.fields.mapping(gate_path, stage["approval"], "an approval gate", APPROVAL_KEYS)
+            if gate is not None and "required" in gate:
+                approval_required = self.fields.boolean((*gate_path, "required"), gate["required"])
+        return StageSpec(
+            name=name,
+            jobs=jobs,
+            run_mode=run_mode,
+            env=env,
+            timeout=timeout,
+            approval_required=approval_required,
+        )
 
     def _jobs(self, path: Path, value: Any, stage: _StageContext) -> tuple[JobSpec, ...]:
         items = self.fields.items(path, value, "job")

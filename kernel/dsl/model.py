@@ -7,6 +7,7 @@ from typing import Literal
 
 Operator = Literal["In", "NotIn", "Exists", "NotExists", "Gt", "Lt"]
 RunMode = Literal["parallel", "serial"]
+TriggerType = Literal["cron", "event"]
 
 DEFAULT_TIMEOUT_SECONDS = 24 * 3600.0
 DEFAULT_STAGE_NAME = "default"
@@ -54,6 +55,18 @@ class StageSpec:
     run_mode: RunMode = "parallel"
     env: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
+    # A manual gate: the stage's jobs wait until someone approves it.
+    approval_required: bool = False
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """What starts a pipeline besides a manual trigger: a cron schedule or a matching webhook event."""
+
+    type: TriggerType
+    expression: str | None = None  # cron: 5 fields, or 6 with seconds last
+    event_type: str | None = None  # event: e.g. "push", compared with the webhook's event header
+    branch: str | None = "*"  # event: fnmatch glob on the pushed branch; None for cron
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class PipelineSpec:
     variables: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    triggers: tuple[TriggerSpec, ...] = ()
 
     @property
     def jobs(self) -> tuple[JobSpec, ...]:

@@ -15,8 +15,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kernel.auth import bearer
 from kernel.errors import Unauthenticated
+from kernel.http.approvals import ApprovalRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
 from kernel.http.routes import Api
+from kernel.http.webhooks import WEBHOOK_PREFIX, Webhooks
 from kernel.metrics import KernelMetrics
 
 if TYPE_CHECKING:
@@ -27,14 +29,18 @@ SCHEMAS = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Arcade API", "
 
 
 class AdminAuth:
-    """Every /api/v1 request needs an admin bearer token; others (health, metrics, schema) are open."""
+    """Every /api/v1 request needs an admin bearer token; others (health, metrics, schema) are open.
+
+    Webhook deliveries (/api/v1/webhooks/) are authenticated by their signature instead.
+    """
 
     def __init__(self, app: ASGIApp, kernel: Kernel) -> None:
         self.app = app
         self.kernel = kernel
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(API_PREFIX):
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(API_PREFIX) and not path.startswith(WEBHOOK_PREFIX):
             header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
             try:
                 principal = self.kernel.tokens.authenticate(bearer(header))
@@ -107,6 +113,8 @@ def build_app(kernel: Kernel) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         *api.routes(),
+        *ApprovalRoutes(kernel).routes(),
+        *Webhooks(kernel).routes(),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
     app.add_middleware(AdminAuth, kernel=kernel)

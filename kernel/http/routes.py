@@ -40,7 +40,8 @@ class Api:
         ---
         summary: Create a pipeline from an arcade.yaml text (upsert replaces the spec of the same name)
         requestBody: {content: {application/json: {schema: {type: object, required: [spec_yaml],
-          properties: {spec_yaml: {type: string}, file_name: {type: string}, upsert: {type: boolean}}}}}}
+          properties: {spec_yaml: {type: string}, file_name: {type: string}, upsert: {type: boolean},
+          webhook_secret: {type: string, description: 'signs webhooks; never returned; "" removes it'}}}}}}
         responses: {201: {description: Created}, 409: {description: Exists}, 422: {description: Invalid spec}}
         """
         body = await json_body(request)
@@ -48,6 +49,7 @@ class Api:
             field(body, "spec_yaml", str, required=True),
             field(body, "file_name", str, "arcade.yaml"),
             field(body, "upsert", bool, False),
+            webhook_secret=field(body, "webhook_secret", str),
         )
         return JSONResponse(pipeline_json(row), status_code=201)
 
@@ -62,7 +64,7 @@ class Api:
     async def update_pipeline(self, request: Request) -> JSONResponse:
         """
         ---
-        summary: Replace a pipeline's spec
+        summary: Replace a pipeline's spec (and its webhook secret when webhook_secret is given)
         responses: {200: {description: Updated}, 422: {description: Invalid spec}}
         """
         body = await json_body(request)
@@ -70,6 +72,7 @@ class Api:
             request.path_params["ref"],
             field(body, "spec_yaml", str, required=True),
             field(body, "file_name", str, "arcade.yaml"),
+            webhook_secret=field(body, "webhook_secret", str),
         )
         return JSONResponse(pipeline_json(row))
 
@@ -175,7 +178,7 @@ class Api:
                     + "\n"
                     for line in batch.lines
                 ).encode()
-            run = self.k.queries.run_tree(run_id)[0]
+            run = self.k.queries.run_tree(run_id).run
             yield (
                 json.dumps(
                     {

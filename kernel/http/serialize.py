@@ -20,6 +20,7 @@ def pipeline_json(row: models.Pipeline, with_spec: bool = True) -> dict[str, Any
         "name": row.name,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
+        "webhook": row.webhook_secret is not None,  # whether webhooks are accepted; the secret never leaves
     }
     if with_spec:
         body["spec_yaml"] = row.spec_yaml
@@ -60,7 +61,23 @@ def job_json(job: models.JobRun, steps: list[models.StepRun]) -> dict[str, Any]:
     }
 
 
-def run_json(run: models.PipelineRun, jobs: RunTree | None = None) -> dict[str, Any]:
+def stage_json(stage: models.StageRun) -> dict[str, Any]:
+    return {
+        "name": stage.name,
+        "index": stage.index,
+        "run_mode": stage.run_mode,
+        "started_at": iso(stage.started_at),
+        "approval": {
+            "required": stage.approval_required,
+            "status": stage.approval_status,
+            "by": stage.approval_by,
+            "at": iso(stage.approval_at),
+            "comment": stage.approval_comment,
+        },
+    }
+
+
+def run_json(run: models.PipelineRun, tree: RunTree | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": run.id,
         "pipeline_id": run.pipeline_id,
@@ -75,8 +92,9 @@ def run_json(run: models.PipelineRun, jobs: RunTree | None = None) -> dict[str, 
         "started_at": iso(run.started_at),
         "finished_at": iso(run.finished_at),
     }
-    if jobs is not None:
-        body["jobs"] = [job_json(job, steps) for job, steps in jobs[1]]
+    if tree is not None:
+        body["jobs"] = [job_json(job, steps) for job, steps in tree.jobs]
+        body["stages"] = [stage_json(stage) for stage in tree.stages]
     return body
 
 

@@ -134,8 +134,24 @@ def job_pb(job: models.JobRun, steps: Sequence[models.StepRun] = ()) -> types_pb
     )
 
 
+def stage_pb(stage: models.StageRun) -> types_pb2.StageRun:
+    return types_pb2.StageRun(
+        name=stage.name,
+        index=stage.index,
+        run_mode=stage.run_mode,
+        start_time=timestamp(stage.started_at),
+        approval_required=stage.approval_required,
+        approval_status=stage.approval_status or "",
+        approval_by=stage.approval_by or "",
+        approval_time=timestamp(stage.approval_at),
+        approval_comment=stage.approval_comment,
+    )
+
+
 def run_pb(
-    run: models.PipelineRun, jobs: Sequence[tuple[models.JobRun, Sequence[models.StepRun]]] = ()
+    run: models.PipelineRun,
+    jobs: Sequence[tuple[models.JobRun, Sequence[models.StepRun]]] = (),
+    stages: Sequence[models.StageRun] = (),
 ) -> types_pb2.PipelineRun:
     return types_pb2.PipelineRun(
         id=run.id,
@@ -150,6 +166,7 @@ def run_pb(
         start_time=timestamp(run.started_at),
         finish_time=timestamp(run.finished_at),
         jobs=[job_pb(job, steps) for job, steps in jobs],
+        stages=[stage_pb(stage) for stage in stages],
     )
 
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
+from kernel.auth import TokenService
 from kernel.engine import RunEngine
 from kernel.pipelines import PipelineCatalog
 from kernel.queries import RunQueries
+from kernel.services.auth import principal_of
 from kernel.services.convert import pipeline_pb, run_pb
 from kernel.services.errors import unary
 from proto.arcade.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 
 
 class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
-    def __init__(self, catalog: PipelineCatalog, engine: RunEngine, queries: RunQueries) -> None:
+    def __init__(
+        self, catalog: PipelineCatalog, engine: RunEngine, queries: RunQueries, tokens: TokenService
+    ) -> None:
         self.catalog = catalog
         self.engine = engine
         self.queries = queries
+        self.tokens = tokens
 
     @unary
     async def CreatePipeline(
@@ -95,3 +102,21 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                 for e in errors
             ],
         )
+
+    async def _decide(self, request: Any, context: grpc.aio.ServicerContext, approve: bool) -> Any:
+        run_id = self.queries.resolve_run_id(request.pipeline_run_id)
+        who = principal_of(self.tokens, context).label
+        self.engine.decide_stage(run_id, request.stage, approve, who, request.comment)
+        return run_pb(*self.queries.run_tree(run_id))
+
+    @unary
+    async def ApproveStage(
+        self, request: pipeline_pb2.ApproveStageRequest, context: grpc.aio.ServicerContext
+    ) -> pipeline_pb2.ApproveStageResponse:
+        return pipeline_pb2.ApproveStageResponse(run=await self._decide(request, context, approve=True))
+
+    @unary
+    async def RejectStage(
+        self, request: pipeline_pb2.RejectStageRequest, context: grpc.aio.ServicerContext
+    ) -> pipeline_pb2.RejectStageResponse:
+        return pipeline_pb2.RejectStageResponse(run=await self._decide(request, context, approve=False))

@@ -100,8 +100,9 @@ class StreamServicer(stream_pb2_grpc.StreamServiceServicer):
         run_id = self.queries.resolve_run_id(request.pipeline_run_id)
 
         def snapshot() -> tuple[stream_pb2.StreamPipelineStatusResponse, bool]:
-            run, jobs = self.queries.run_tree(run_id)
-            return stream_pb2.StreamPipelineStatusResponse(run=run_pb(run, jobs)), RunStatus(run.status).final
+            tree = self.queries.run_tree(run_id)
+            run = tree.run
+            return stream_pb2.StreamPipelineStatusResponse(run=run_pb(*tree)), RunStatus(run.status).final
 
         async for item in _snapshots(self.bus, f"run:{run_id}", snapshot):
             yield item

@@ -78,6 +78,20 @@ class Pipeline(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     next_run_number: Mapped[int] = mapped_column(BigInteger, default=1)
+    # Key of the HMAC-SHA256 signature that webhook deliveries must carry; None: webhooks are refused.
+    webhook_secret: Mapped[str | None] = mapped_column(String(255))
+
+
+class PipelineSchedule(Base):
+    """The cron schedule of a pipeline (at most one): when it fires next. Kept in step by PipelineCatalog."""
+
+    __tablename__ = "pipeline_schedules"
+
+    pipeline_id: Mapped[str] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"), primary_key=True)
+    pipeline: Mapped[Pipeline] = relationship()
+    expression: Mapped[str] = mapped_column(String(200))
+    next_fire_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class PipelineRun(Base):
@@ -119,6 +133,12 @@ class StageRun(Base):
     run_mode: Mapped[str] = mapped_column(String(16))
     timeout_seconds: Mapped[float | None]
     started_at: Mapped[datetime | None]
+    # Manual gate: None (no gate), WAITING, APPROVED or REJECTED; who decided, when, and why.
+    approval_required: Mapped[bool] = mapped_column(default=False)
+    approval_status: Mapped[str | None] = mapped_column(String(16))
+    approval_by: Mapped[str | None] = mapped_column(String(255))
+    approval_at: Mapped[datetime | None]
+    approval_comment: Mapped[str] = mapped_column(Text, default="")
 
 
 class JobRun(Base):

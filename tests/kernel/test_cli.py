@@ -90,3 +90,13 @@ def test_client_errors_have_exit_codes(embedded):
     assert arcade("logs", "nope#1", env=env).returncode == 2
     unreachable = arcade("agents", env={"ARCADE_SERVER": "http://127.0.0.1:1", "ARCADE_TOKEN": "x"})
     assert unreachable.returncode == 1 and "cannot reach the kernel" in unreachable.stderr
+
+
+def test_pipeline_create_with_a_webhook_secret(embedded):
+    env = {"ARCADE_SERVER": embedded.kernel.http_url, "ARCADE_TOKEN": embedded.admin_token}
+    created = arcade(
+        "pipeline", "create", "examples/hello/arcade.yaml", "--webhook-secret", "s3cret", "--json", env=env
+    )
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["webhook"] is True and "s3cret" not in created.stdout
+    assert embedded.kernel.pipelines.get("hello").webhook_secret == "s3cret"

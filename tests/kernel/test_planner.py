@@ -156,3 +156,31 @@ def test_next_deadline_is_the_pipeline_deadline_while_jobs_are_unfinished():
         run([job("a", status=Status.RUNNING, assigned=True)], status=RunStatus.RUNNING, timeout=60), T0
     )
     assert plan.next_deadline == T0 + timedelta(seconds=60)
+
+
+def test_a_gated_stage_waits_for_approval_then_queues():
+    stages = [StageState(0, "build", started_at=T0), StageState(1, "ship", approval_required=True)]
+    jobs = [job("a", status=Status.SUCCESS), job("deploy", stage=1, index=1)]
+    plan = advance(run(jobs, stages, RunStatus.RUNNING), T0)
+    assert plan.queue == [] and plan.approvals_needed == [1] and plan.run_status is None
+    waiting = [stages[0], StageState(1, "ship", approval_required=True, approval_status="WAITING")]
+    assert advance(run(jobs, waiting, RunStatus.RUNNING), T0).empty
+    approved = [stages[0], StageState(1, "ship", approval_required=True, approval_status="APPROVED")]
+    assert advance(run(jobs, approved, RunStatus.RUNNING), T0).queue == ["deploy"]
+
+
+def test_cancel_reason_reaches_jobs_and_the_run():
+    state = RunState(
+        id="r",
+        pipeline_name="p",
+        status=RunStatus.RUNNING,
+        created_at=T0,
+        timeout=60,
+        stages=[StageState(0, "default")],
+        jobs=[job("a")],
+        cancel_requested=True,
+        cancel_reason="stage 'ship' rejected by alice",
+    )
+    plan = advance(state, T0)
+    assert plan.stop["a"].reason == "stage 'ship' rejected by alice"
+    assert plan.run_status is RunStatus.CANCELLED and plan.run_message == "stage 'ship' rejected by alice"

@@ -25,7 +25,8 @@ def test_parse_pipeline_raises_with_every_error():
     assert isinstance(caught.value, DslError)
     assert [(e.line, e.column) for e in caught.value.errors] == [(2, 1), (3, 37)]
     assert str(caught.value).splitlines()[0] == (
-        "ci.yaml:2:1: unknown key 'bogus' (expected one of: name, variables, env, timeout, stages, jobs)"
+        "ci.yaml:2:1: unknown key 'bogus' "
+        "(expected one of: name, variables, env, timeout, triggers, stages, jobs)"
     )
 
 
@@ -84,12 +85,12 @@ def test_duplicate_mapping_key_points_at_the_second_key():
 @pytest.mark.parametrize(
     ("text", "line", "column", "fragment"),
     [
-        ("name: x\ntriggers: []\njobs: [{name: j, steps: [{run: x}]}]\n", 2, 1, "unknown key 'triggers'"),
+        ("name: x\ntrigger: []\njobs: [{name: j, steps: [{run: x}]}]\n", 2, 1, "unknown key 'trigger'"),
         (
-            "name: x\nstages:\n  - name: s\n    approval: {}\n    jobs: [{name: j, steps: [{run: x}]}]\n",
+            "name: x\nstages:\n  - name: s\n    aproval: {}\n    jobs: [{name: j, steps: [{run: x}]}]\n",
             4,
             5,
-            "stages[0]: unknown key 'approval' (expected one of: name, run_mode, env, timeout, jobs)",
+            "stages[0]: unknown key 'aproval' (expected one of: name, run_mode, env, timeout, jobs, approval",
         ),
         (
             "name: x\njobs:\n  - name: j\n    matirx: {}\n    steps: [{run: x}]\n",

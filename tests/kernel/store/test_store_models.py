@@ -49,7 +49,9 @@ def _graph() -> list[models.Base]:
             created_at=T0,
             updated_at=T1,
             next_run_number=2,
+            webhook_secret="hook-secret",
         ),
+        models.PipelineSchedule(pipeline_id="p1", expression="0 3 * * *", next_fire_at=T1, updated_at=T0),
         models.PipelineRun(
             id="r1",
             pipeline_id="p1",
@@ -157,7 +159,7 @@ def test_round_trip_of_every_model(database):
 
     with database.session() as session:
         for row, want in zip(rows, expected, strict=True):
-            loaded = session.get(type(row), row.id)
+            loaded = session.get(type(row), row.__mapper__.primary_key_from_instance(row))
             assert loaded is not row
             got = _columns(loaded)
             assert got == want, type(row).__name__
@@ -275,7 +277,14 @@ def _count(session: Session, model: type[models.Base]) -> int:
 def test_deleting_a_pipeline_cascades_to_its_runs(database):
     with database.session() as session, session.begin():
         session.add_all(_graph())
-    cascaded = [models.PipelineRun, models.StageRun, models.JobRun, models.StepRun, models.LogChunk]
+    cascaded = [
+        models.PipelineSchedule,
+        models.PipelineRun,
+        models.StageRun,
+        models.JobRun,
+        models.StepRun,
+        models.LogChunk,
+    ]
     with database.session() as session:
         assert all(_count(session, model) == 1 for model in cascaded)
 

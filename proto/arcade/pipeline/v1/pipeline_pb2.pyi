@@ -219,3 +219,43 @@ class ValidatePipelineSpecResponse(_message.Message):
 
     def __init__(self, valid: bool=..., errors: _Optional[_Iterable[_Union[SpecError, _Mapping]]]=...) -> None:
         ...
+
+class ApproveStageRequest(_message.Message):
+    __slots__ = ('pipeline_run_id', 'stage', 'comment')
+    PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    pipeline_run_id: str
+    stage: str
+    comment: str
+
+    def __init__(self, pipeline_run_id: _Optional[str]=..., stage: _Optional[str]=..., comment: _Optional[str]=...) -> None:
+        ...
+
+class ApproveStageResponse(_message.Message):
+    __slots__ = ('run',)
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: _types_pb2.PipelineRun
+
+    def __init__(self, run: _Optional[_Union[_types_pb2.PipelineRun, _Mapping]]=...) -> None:
+        ...
+
+class RejectStageRequest(_message.Message):
+    __slots__ = ('pipeline_run_id', 'stage', 'comment')
+    PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    pipeline_run_id: str
+    stage: str
+    comment: str
+
+    def __init__(self, pipeline_run_id: _Optional[str]=..., stage: _Optional[str]=..., comment: _Optional[str]=...) -> None:
+        ...
+
+class RejectStageResponse(_message.Message):
+    __slots__ = ('run',)
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: _types_pb2.PipelineRun
+
+    def __init__(self, run: _Optional[_Union[_types_pb2.PipelineRun, _Mapping]]=...) -> None:
+        ...

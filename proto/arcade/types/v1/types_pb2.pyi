@@ -252,8 +252,32 @@ class JobRun(_message.Message):
     def __init__(self, id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., name: _Optional[str]=..., stage: _Optional[str]=..., status: _Optional[_Union[JobRunStatus, str]]=..., agent_id: _Optional[str]=..., attempt: _Optional[int]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., depends_on: _Optional[_Iterable[str]]=..., agent_selector: _Optional[_Union[LabelSelector, _Mapping]]=..., queue_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]]=...) -> None:
         ...
 
+class StageRun(_message.Message):
+    __slots__ = ('name', 'index', 'run_mode', 'start_time', 'approval_required', 'approval_status', 'approval_by', 'approval_time', 'approval_comment')
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    RUN_MODE_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_STATUS_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_BY_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_TIME_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_COMMENT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    index: int
+    run_mode: str
+    start_time: _timestamp_pb2.Timestamp
+    approval_required: bool
+    approval_status: str
+    approval_by: str
+    approval_time: _timestamp_pb2.Timestamp
+    approval_comment: str
+
+    def __init__(self, name: _Optional[str]=..., index: _Optional[int]=..., run_mode: _Optional[str]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., approval_required: bool=..., approval_status: _Optional[str]=..., approval_by: _Optional[str]=..., approval_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., approval_comment: _Optional[str]=...) -> None:
+        ...
+
 class PipelineRun(_message.Message):
-    __slots__ = ('id', 'pipeline_id', 'pipeline_name', 'number', 'status', 'message', 'variables', 'trigger_type', 'create_time', 'start_time', 'finish_time', 'jobs')
+    __slots__ = ('id', 'pipeline_id', 'pipeline_name', 'number', 'status', 'message', 'variables', 'trigger_type', 'create_time', 'start_time', 'finish_time', 'jobs', 'stages')
 
     class VariablesEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -276,6 +300,7 @@ class PipelineRun(_message.Message):
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     FINISH_TIME_FIELD_NUMBER: _ClassVar[int]
     JOBS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
     id: str
     pipeline_id: str
     pipeline_name: str
@@ -288,8 +313,9 @@ class PipelineRun(_message.Message):
     start_time: _timestamp_pb2.Timestamp
     finish_time: _timestamp_pb2.Timestamp
     jobs: _containers.RepeatedCompositeFieldContainer[JobRun]
+    stages: _containers.RepeatedCompositeFieldContainer[StageRun]
 
-    def __init__(self, id: _Optional[str]=..., pipeline_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., number: _Optional[int]=..., status: _Optional[_Union[PipelineRunStatus, str]]=..., message: _Optional[str]=..., variables: _Optional[_Mapping[str, str]]=..., trigger_type: _Optional[str]=..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., jobs: _Optional[_Iterable[_Union[JobRun, _Mapping]]]=...) -> None:
+    def __init__(self, id: _Optional[str]=..., pipeline_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., number: _Optional[int]=..., status: _Optional[_Union[PipelineRunStatus, str]]=..., message: _Optional[str]=..., variables: _Optional[_Mapping[str, str]]=..., trigger_type: _Optional[str]=..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., jobs: _Optional[_Iterable[_Union[JobRun, _Mapping]]]=..., stages: _Optional[_Iterable[_Union[StageRun, _Mapping]]]=...) -> None:
         ...
 
 class Event(_message.Message):

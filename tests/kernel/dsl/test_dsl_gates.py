@@ -1,4 +1,4 @@
-"""`concurrency` keys on jobs."""
+"""Keys that gate when jobs may run: `concurrency` on jobs and `approval` on stages."""
 
 from dsl_checks import assert_one_error
 
@@ -41,4 +41,36 @@ def test_bad_concurrency_keys_name_their_position():
         4,
         18,
         "invalid concurrency key name 'prod env'",
+    )
+
+
+def test_stage_approval_gate():
+    spec = parse_pipeline(
+        "name: p\nstages:\n  - name: ship\n    approval: {required: true}\n"
+        "    jobs: [{name: j, steps: [{run: x}]}]\n"
+    )
+    assert spec.stages[0].approval_required
+    assert_one_error(
+        """
+        name: p
+        stages:
+          - name: ship
+            approval: {required: maybe}
+            jobs: [{name: j, steps: [{run: x}]}]
+        """,
+        4,
+        26,
+        "expected true or false",
+    )
+    assert_one_error(
+        """
+        name: p
+        stages:
+          - name: ship
+            approval: {approvers: [me]}
+            jobs: [{name: j, steps: [{run: x}]}]
+        """,
+        4,
+        16,
+        "unknown key 'approvers'",
     )
