@@ -55,10 +55,10 @@ class FakePeer:
         return []
 
     def connect(self):  # pragma: no cover - the runner never connects
-        raise NotImplementedError
+        raise AssertionError("the job runner must not open a dispatch stream")
 
     def fetch_job(self, wait_seconds: float):  # pragma: no cover
-        raise NotImplementedError
+        raise AssertionError("the job runner must not fetch jobs")
 
     def _report(self, target: list, report: object) -> None:
         with self.cond:

@@ -20,3 +20,16 @@ def assert_one_error(text: str, line: int, column: int, fragment: str) -> SpecEr
     assert (error.file, error.line, error.column) == ("p.yaml", line, column), f"{error} (at {pointed_at!r})"
     assert fragment in error.message, str(error)
     return error
+
+
+def matrix_job(*lines: str) -> str:
+    """A pipeline with one job `t` whose lines (`matrix: ...` and so on) start on line 4, at column 5."""
+    return (
+        "name: x\njobs:\n  - name: t\n"
+        + "".join(f"    {line}\n" for line in lines)
+        + "    steps: [{run: x}]\n"
+    )
+
+
+def numbers(count: int) -> str:
+    return ", ".join(map(str, range(count)))
