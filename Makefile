@@ -20,7 +20,7 @@ proto: $(STAMP)
 check-proto: $(STAMP)
 	$(BIN)/python -m kernel.tools.genproto --check
 
-run: $(STAMP)
+run: proto
 	$(BIN)/arcade run examples/hello/arcade.yaml
 
 test: $(STAMP) check-proto
