@@ -18,9 +18,11 @@ from kernel.grpc_server import build_server
 from kernel.hub import AgentHub
 from kernel.journal import Journal
 from kernel.logstore import LogStore
+from kernel.masking import SecretMasks
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import PipelineCatalog
 from kernel.queries import RunQueries
+from kernel.secrets import SecretStore, resolve_secret_key
 from kernel.store import Database
 from kernel.triggers import CronScheduler
 
@@ -51,7 +53,11 @@ class Kernel:
         self.journal = Journal(self.db, self.bus)
         self.tokens = TokenService(self.db, settings.admin_token)
         self.hub = AgentHub()
-        self.engine = RunEngine(self.journal, self.hub, settings.heartbeat_timeout, self.metrics)
+        self.secrets = SecretStore(self.db, resolve_secret_key(settings))
+        self.masks = SecretMasks(self.db, self.secrets)
+        self.engine = RunEngine(
+            self.journal, self.hub, settings.heartbeat_timeout, self.metrics, secrets=self.secrets
+        )
         self.reports = AgentReports(self.journal, self.engine, settings.heartbeat_timeout, self.metrics)
         self.agents = AgentRegistry(
             self.journal,
@@ -65,7 +71,7 @@ class Kernel:
         self.cron = CronScheduler(self.journal, self.engine)
         self.pipelines = PipelineCatalog(self.journal, on_schedule_change=self.cron.wake)
         self.queries = RunQueries(self.db)
-        self.logs = LogStore(self.journal, self.metrics)
+        self.logs = LogStore(self.journal, self.metrics, self.masks)
         self.grpc_port = 0
         self.http_port = 0
         self._grpc_server = None

@@ -34,6 +34,8 @@ class Settings:
     heartbeat_timeout: float = 10.0
     registration_token_ttl: float = 7 * 24 * 3600.0
     log_level: str = "INFO"
+    # Fernet key (urlsafe base64 of 32 bytes) encrypting stored secrets; see kernel.secrets for the default.
+    secret_key: str = ""
 
     @classmethod
     def load(
@@ -69,7 +71,23 @@ class Settings:
                 f"heartbeat_timeout ({settings.heartbeat_timeout}) must be longer than "
                 f"heartbeat_interval ({settings.heartbeat_interval})"
             )
+        if settings.secret_key:
+            check_fernet_key(settings.secret_key)
         return settings
+
+
+def check_fernet_key(key: str) -> None:
+    """Raise InvalidInput unless `key` is a Fernet key; the message never shows the key."""
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key.encode())
+    except (ValueError, TypeError):
+        raise InvalidInput(
+            "setting 'secret_key' (ARCADE_SECRET_KEY): not a Fernet key; expected the urlsafe base64 "
+            "encoding of 32 bytes, e.g. from: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        ) from None
 
 
 def _convert(name: str, value: Any, kind: type) -> Any:

@@ -27,7 +27,8 @@ from kernel.journal import Journal, Tx
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import find_pipeline, parse_or_raise
 from kernel.planner import APPROVED, REJECTED, WAITING
-from kernel.runs import create_run, find_by_request_id
+from kernel.runs import create_run, find_by_request_id, referenced_secrets
+from kernel.secrets import SecretStore, missing_secret_message
 from kernel.status import RunStatus, Status
 from kernel.store import models
 
@@ -52,9 +53,15 @@ SPEC_CACHE_SIZE = 128
 
 class RunEngine:
     def __init__(
-        self, journal: Journal, hub: AgentHub, heartbeat_timeout: float, metrics: KernelMetrics
+        self,
+        journal: Journal,
+        hub: AgentHub,
+        heartbeat_timeout: float,
+        metrics: KernelMetrics,
+        secrets: SecretStore | None = None,
     ) -> None:
         self.journal = journal
+        self.secrets = secrets
         self.hub = hub
         self.heartbeat_timeout = heartbeat_timeout
         self.metrics = metrics
@@ -351,12 +358,25 @@ class RunEngine:
             # Lock the pipeline row: run numbers are handed out one at a time.
             tx.session.refresh(pipeline, with_for_update=True)
             spec = self._spec(pipeline)
+            self._check_secrets(tx, pipeline, spec, variables)
             run_id = create_run(
                 tx, pipeline, spec, {k: str(v) for k, v in variables.items()}, request_id, trigger
             ).id
         self.metrics.runs_triggered.inc()
         self.wake([run_id])
         return run_id
+
+    def _check_secrets(
+        self, tx: Tx, pipeline: models.Pipeline, spec: PipelineSpec, variables: Mapping[str, str]
+    ) -> None:
+        """Refuse the trigger when a secret the run refers to is not set (secrets are read at dispatch)."""
+        names = referenced_secrets(spec, variables)
+        if not names or self.secrets is None:
+            return
+        found = self.secrets.values(tx.session, pipeline.id, names)
+        missing = sorted(names - set(found))
+        if missing:
+            raise FailedPrecondition(missing_secret_message(missing[0], pipeline.name))
 
     def _spec(self, pipeline: models.Pipeline) -> PipelineSpec:
         """The parsed spec of a stored pipeline (parsing a large spec costs more than dispatching its run)."""

@@ -68,6 +68,8 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
             kernel.hub,
             s.heartbeat_interval,
             s.heartbeat_timeout,
+            kernel.secrets,
+            kernel.masks,
         ),
         server,
     )

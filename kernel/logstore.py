@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from kernel.errors import NotFound, PermissionDenied
 from kernel.journal import Journal
+from kernel.masking import SecretMasks, mask
 from kernel.metrics import KernelMetrics
 from kernel.status import RunStatus, Status
 from kernel.store import models
@@ -45,15 +46,21 @@ def _lines(chunk_first: int, raw: list[list[object]]) -> list[Line]:
 
 
 class LogStore:
-    def __init__(self, journal: Journal, metrics: KernelMetrics) -> None:
+    def __init__(self, journal: Journal, metrics: KernelMetrics, masks: SecretMasks | None = None) -> None:
         self.journal = journal
         self.metrics = metrics
+        self.masks = masks  # secret values to replace by *** before a line is stored
 
     def append(self, agent_id: str, step_run_id: str, lines: Sequence[Line]) -> int:
         """Store the lines not seen before; returns the highest sequence number stored for the step."""
         with self.journal.transaction() as tx:
             row = tx.session.execute(
-                select(models.StepRun.log_seq, models.StepRun.run_id, models.JobRun.agent_id)
+                select(
+                    models.StepRun.log_seq,
+                    models.StepRun.run_id,
+                    models.StepRun.job_run_id,
+                    models.JobRun.agent_id,
+                )
                 .join(models.JobRun, models.JobRun.id == models.StepRun.job_run_id)
                 .where(models.StepRun.id == step_run_id)
             ).first()
@@ -72,6 +79,9 @@ class LogStore:
                     fresh.append(by_seq[row.log_seq + len(fresh) + 1])
             if not fresh:
                 return row.log_seq
+            secrets = self.masks.for_job(row.job_run_id) if self.masks is not None else ()
+            if secrets:
+                fresh = [line._replace(text=mask(line.text, secrets)) for line in fresh]
             first, last = fresh[0].seq, fresh[-1].seq
             tx.session.add(
                 models.LogChunk(

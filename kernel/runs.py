@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kernel.dsl.model import PipelineSpec
+from kernel.dsl.expressions import secret_names, substitute
+from kernel.dsl.matrix import env_name
+from kernel.dsl.model import JobSpec, PipelineSpec
+from kernel.errors import InvalidInput
 from kernel.journal import Tx
 from kernel.selectors import selector_to_dict
 from kernel.store import models
@@ -38,7 +41,11 @@ def create_run(
     now = datetime.now(UTC)
     number = pipeline.next_run_number
     pipeline.next_run_number = number + 1
-    merged_variables = {**spec.variables, **variables}
+    merged_variables = dict(variables)
+    for key, value in spec.variables.items():  # `--var` overrides win; declared values may use expressions
+        if key not in variables:
+            expander = _Expander({**spec.variables, **variables}, None, {}, f"variables.{key}")
+            merged_variables[key] = expander.text(value)
     run = models.PipelineRun(
         id=_new_id(),
         pipeline_id=pipeline.id,
@@ -67,6 +74,10 @@ def create_run(
             )
         )
         for job in stage.jobs:
+            where = f"job '{job.name}'"
+            env: dict[str, str] = dict(merged_variables)
+            for level in (spec.env, stage.env, job.env):
+                env = {**env, **_Expander(merged_variables, job, env, where).env(level)}
             job_row = models.JobRun(
                 id=_new_id(),
                 run_id=run.id,
@@ -77,7 +88,7 @@ def create_run(
                 status="PENDING",
                 depends_on=list(job.depends_on),
                 agent_selector=selector_to_dict(job.agent_selector),
-                env={**merged_variables, **spec.env, **stage.env, **job.env},
+                env=env,
                 timeout_seconds=job.timeout,
                 continue_on_error=job.continue_on_error,
                 concurrency=job.concurrency,
@@ -85,6 +96,9 @@ def create_run(
             job_index += 1
             tx.session.add(job_row)
             for step_index, step in enumerate(job.steps):
+                step_where = f"{where}, step '{step.name}'"
+                step_env = _Expander(merged_variables, job, env, step_where).env(step.env)
+                expander = _Expander(merged_variables, job, {**env, **step_env}, step_where)
                 tx.session.add(
                     models.StepRun(
                         id=_new_id(),
@@ -92,8 +106,8 @@ def create_run(
                         run_id=run.id,
                         index=step_index,
                         name=step.name,
-                        run=step.run,
-                        env=dict(step.env),
+                        run=expander.text(step.run),
+                        env=step_env,
                         timeout_seconds=step.timeout,
                         continue_on_error=step.continue_on_error,
                         status="PENDING",
@@ -103,3 +117,47 @@ def create_run(
         "run.created", run_id=run.id, status="PENDING", payload={"pipeline": pipeline.name, "number": number}
     )
     return run
+
+
+def referenced_secrets(spec: PipelineSpec, variables: Mapping[str, str]) -> set[str]:
+    """Names of the secrets a run of `spec` with these variable overrides refers to."""
+    texts = [*spec.variables.values(), *variables.values(), *spec.env.values()]
+    for stage in spec.stages:
+        texts += stage.env.values()
+        for job in stage.jobs:
+            texts += job.env.values()
+            for step in job.steps:
+                texts += [step.run, *step.env.values()]
+    return {name for text in texts if "${{" in text for name in secret_names(text)}
+
+
+class _Expander:
+    """Substitutes `variables`, `env` and `matrix` expressions; `secrets` ones wait for dispatch."""
+
+    def __init__(
+        self, variables: Mapping[str, str], job: JobSpec | None, env: Mapping[str, str], where: str
+    ) -> None:
+        self.variables = variables
+        self.job = job
+        self.environment = env
+        self.where = where
+
+    def env(self, values: Mapping[str, str]) -> dict[str, str]:
+        return {key: self.text(value) for key, value in values.items()}
+
+    def text(self, text: str) -> str:
+        return substitute(text, self._resolve)
+
+    def _resolve(self, namespace: str, name: str) -> str | None:
+        if namespace == "variables":
+            return self.variables.get(name, "")
+        if namespace == "matrix" and self.job is not None:
+            return self.job.env.get(env_name(name))
+        if namespace == "env":
+            if name not in self.environment:
+                raise InvalidInput(
+                    f"{self.where}: ${{{{ env.{name} }}}}: '{name}' is not set in the pipeline's variables "
+                    "or env (pipeline -> stage -> job -> step)"
+                )
+            return self.environment[name]
+        return None

@@ -120,6 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--comment", default="", help="recorded with the decision")
     _command(sub, "agents", ops.cmd_agents, "list agents")
 
+    secret = sub.add_parser("secret", help="manage secrets").add_subparsers(dest="action", required=True)
+    p = _command(secret, "set", ops.cmd_secret_set, "set a secret (the value from --value or stdin)")
+    p.add_argument("name")
+    p.add_argument("--value", help="the value (default: read from stdin, without its final newline)")
+    p.add_argument("--pipeline", help="scope it to this pipeline (default: global)")
+    p = _command(secret, "list", ops.cmd_secret_list, "list secret names (never values)")
+    p.add_argument("--pipeline", help="the pipeline's secrets (default: the global ones)")
+    p = _command(secret, "delete", ops.cmd_secret_delete, "delete a secret")
+    p.add_argument("name")
+    p.add_argument("--pipeline", help="delete the pipeline's secret (default: the global one)")
+
     token = sub.add_parser("token", help="manage tokens").add_subparsers(dest="action", required=True)
     p = _command(token, "create", ops.cmd_token_create, "create a token and print it (shown once)")
     p.add_argument(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -177,3 +178,34 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_reject(args: argparse.Namespace) -> int:
     return _decide(args, "reject")
+
+
+def _secret_params(args: argparse.Namespace) -> dict[str, Any] | None:
+    return {"pipeline": args.pipeline} if args.pipeline else None
+
+
+def cmd_secret_set(args: argparse.Namespace) -> int:
+    value = args.value
+    if value is None:
+        value = sys.stdin.read().removesuffix("\n")
+    row = client(args).request("PUT", f"/secrets/{ref(args.name)}", {"value": value}, _secret_params(args))
+    print_json(row) if args.json else print(f"secret {row['name']} set ({row['scope']})")
+    return EXIT_OK
+
+
+def cmd_secret_list(args: argparse.Namespace) -> int:
+    rows = client(args).request("GET", "/secrets", params=_secret_params(args))["secrets"]
+    if args.json:
+        print_json(rows)
+    else:
+        print_table(
+            ("NAME", "SCOPE", "UPDATED"),
+            [(r["name"], r["pipeline"] or r["scope"], r["updated_at"]) for r in rows],
+        )
+    return EXIT_OK
+
+
+def cmd_secret_delete(args: argparse.Namespace) -> int:
+    client(args).request("DELETE", f"/secrets/{ref(args.name)}", params=_secret_params(args))
+    print_json({"deleted": args.name}) if args.json else print(f"secret {args.name} deleted")
+    return EXIT_OK

@@ -9,6 +9,7 @@ from typing import Any
 from kernel.dsl.agent_selector import read_selector
 from kernel.dsl.durations import format_duration
 from kernel.dsl.errors import Reporter
+from kernel.dsl.expressions import check_expressions
 from kernel.dsl.fields import FieldReader, describe
 from kernel.dsl.graph import Dependency, JobNode, check_dependencies
 from kernel.dsl.matrix import expand_dependencies, expand_depends_on, expand_job, read_matrix
@@ -99,6 +100,7 @@ class _PipelineBuilder:
         triggers = read_triggers(self.fields, ("triggers",), root["triggers"]) if "triggers" in root else ()
         stages = self._stages(root, limit)
         self._check_dependencies()
+        check_expressions(self.fields, root)
         if name is None or stages is None:
             return None
         stages = tuple(

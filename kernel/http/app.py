@@ -18,6 +18,7 @@ from kernel.errors import Unauthenticated
 from kernel.http.approvals import ApprovalRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
 from kernel.http.routes import Api
+from kernel.http.secrets import SecretRoutes
 from kernel.http.webhooks import WEBHOOK_PREFIX, Webhooks
 from kernel.metrics import KernelMetrics
 
@@ -114,6 +115,7 @@ def build_app(kernel: Kernel) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         *api.routes(),
         *ApprovalRoutes(kernel).routes(),
+        *SecretRoutes(kernel).routes(),
         *Webhooks(kernel).routes(),
     ]
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]

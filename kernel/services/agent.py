@@ -12,9 +12,12 @@ from sqlalchemy import select
 from kernel.agent_reports import AgentReports, JobResult, StepResult
 from kernel.agents import AgentRegistry
 from kernel.auth import TokenService
+from kernel.dsl.expressions import secret_names, substitute
 from kernel.engine import RunEngine
-from kernel.errors import InvalidInput, NotFound
+from kernel.errors import InvalidInput, KernelError, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
+from kernel.masking import SecretMasks
+from kernel.secrets import SecretStore, missing_secret_message
 from kernel.services.auth import principal_of
 from kernel.services.convert import from_unix_ms, job_status_from_pb, job_status_pb, step_status_from_pb
 from kernel.services.errors import streaming, unary
@@ -26,7 +29,14 @@ log = logging.getLogger("arcade.kernel.agents")
 MAX_POLL_SECONDS = 30.0
 
 
-def assignment_pb(db: Database, job_run_id: str) -> agent_pb2.JobAssignment | None:
+class MissingSecret(KernelError):
+    """A job refers to a secret that is not set; the job fails instead of being sent."""
+
+
+def assignment_pb(
+    db: Database, job_run_id: str, secrets: SecretStore | None = None, masks: SecretMasks | None = None
+) -> agent_pb2.JobAssignment | None:
+    """The job to send to its agent, with `${{ secrets.X }}` replaced by the clear values (never stored)."""
     with db.session() as session:
         job = session.get(models.JobRun, job_run_id)
         if job is None or Status(job.status).final:
@@ -38,6 +48,20 @@ def assignment_pb(db: Database, job_run_id: str) -> agent_pb2.JobAssignment | No
             .where(models.StepRun.job_run_id == job_run_id)
             .order_by(models.StepRun.index)
         ).all()
+        texts = [*map(str, (job.env or {}).values())] + [
+            t for s in steps for t in (s.run, *map(str, s.env.values()))
+        ]
+        names = {name for text in texts if "${{" in text for name in secret_names(text)}
+        values = secrets.values(session, run.pipeline_id, names) if names and secrets is not None else {}
+    missing = sorted(names - set(values))
+    if missing:
+        raise MissingSecret(missing_secret_message(missing[0], run.pipeline_name))
+    if masks is not None:
+        masks.remember(job.id, values.values())
+
+    def clear(text: str) -> str:
+        return substitute(text, lambda namespace, name: values.get(name) if namespace == "secrets" else None)
+
     return agent_pb2.JobAssignment(
         job_run_id=job.id,
         pipeline_run_id=run.id,
@@ -46,15 +70,15 @@ def assignment_pb(db: Database, job_run_id: str) -> agent_pb2.JobAssignment | No
         job_name=job.name,
         stage=job.stage,
         attempt=job.attempt,
-        env={k: str(v) for k, v in (job.env or {}).items()},
+        env={k: clear(str(v)) for k, v in (job.env or {}).items()},
         timeout_seconds=job.timeout_seconds or 0.0,
         steps=[
             agent_pb2.StepAssignment(
                 step_run_id=s.id,
                 index=s.index,
                 name=s.name,
-                run=s.run,
-                env={k: str(v) for k, v in s.env.items()},
+                run=clear(s.run),
+                env={k: clear(str(v)) for k, v in s.env.items()},
                 timeout_seconds=s.timeout_seconds or 0.0,
                 continue_on_error=s.continue_on_error,
             )
@@ -80,8 +104,12 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         hub: AgentHub,
         heartbeat_interval: float,
         heartbeat_timeout: float,
+        secrets: SecretStore | None = None,
+        masks: SecretMasks | None = None,
     ) -> None:
         self.db = db
+        self.secrets = secrets
+        self.masks = masks
         self.tokens = tokens
         self.registry = registry
         self.engine = engine
@@ -140,10 +168,21 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         labels = self.registry.update_labels(self._agent_id(context), dict(request.labels), replace)
         return agent_pb2.UpdateLabelsResponse(labels=labels)
 
-    def _outgoing(self, item: Dispatch | Cancel) -> agent_pb2.ConnectResponse | None:
+    def _assignment(self, agent_id: str, job_run_id: str) -> agent_pb2.JobAssignment | None:
+        """The assignment, or None; a job whose secret is missing fails as if its agent reported it."""
+        try:
+            return assignment_pb(self.db, job_run_id, self.secrets, self.masks)
+        except MissingSecret as error:
+            result = JobResult(
+                job_run_id=job_run_id, status=Status.FAILED, exit_code=0, message=error.message
+            )
+            self.reports.report_job(agent_id, result)
+            return None
+
+    def _outgoing(self, agent_id: str, item: Dispatch | Cancel) -> agent_pb2.ConnectResponse | None:
         if isinstance(item, Cancel):
             return agent_pb2.ConnectResponse(cancel=cancel_pb(item))
-        assignment = assignment_pb(self.db, item.job_run_id)
+        assignment = self._assignment(agent_id, item.job_run_id)
         return None if assignment is None else agent_pb2.ConnectResponse(dispatch=assignment)
 
     async def _read(
@@ -188,7 +227,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                 item = await connection.queue.get()
                 if item is None:
                     break
-                outgoing = self._outgoing(item)
+                outgoing = self._outgoing(agent_id, item)
                 if outgoing is not None:
                     yield outgoing
         finally:
@@ -219,7 +258,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                 if item is None:
                     return agent_pb2.FetchJobRunResponse()
                 if isinstance(item, Dispatch):
-                    assignment = assignment_pb(self.db, item.job_run_id)
+                    assignment = self._assignment(agent_id, item.job_run_id)
                     if assignment is not None:
                         return agent_pb2.FetchJobRunResponse(assignment=assignment)
                 # Cancels reach polling agents through Heartbeat responses.

@@ -239,3 +239,20 @@ class Event(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+
+
+class Secret(Base):
+    """A secret value, Fernet-encrypted with the kernel's secret key; global when pipeline_id is NULL."""
+
+    __tablename__ = "secrets"
+    __table_args__ = (UniqueConstraint("name", "pipeline_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    pipeline_id: Mapped[str | None] = mapped_column(
+        ForeignKey("pipelines.id", ondelete="CASCADE"), index=True
+    )
+    pipeline: Mapped[Pipeline | None] = relationship()
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -100,3 +100,27 @@ def test_pipeline_create_with_a_webhook_secret(embedded):
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["webhook"] is True and "s3cret" not in created.stdout
     assert embedded.kernel.pipelines.get("hello").webhook_secret == "s3cret"
+
+
+def test_secret_commands_never_print_values(embedded):
+    env = {"ARCADE_SERVER": embedded.kernel.http_url, "ARCADE_TOKEN": embedded.admin_token}
+    assert arcade("pipeline", "create", "examples/hello/arcade.yaml", env=env).returncode == 0
+    assert arcade("secret", "set", "DEPLOY_KEY", "--value", "s3cr3t-global", env=env).returncode == 0
+    piped = subprocess.run(
+        [sys.executable, "-m", "kernel.cli.main", "secret", "set", "DEPLOY_KEY", "--pipeline", "hello"],
+        input="s3cr3t-scoped\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("ARCADE_")}, **env},
+    )
+    assert piped.returncode == 0, piped.stderr
+    listed = arcade("secret", "list", "--json", env=env)
+    assert listed.returncode == 0 and "s3cr3t" not in listed.stdout
+    assert arcade("secret", "list", "--pipeline", "hello", "--json", env=env).stdout.count("DEPLOY_KEY") == 1
+    assert arcade("secret", "delete", "DEPLOY_KEY", "--pipeline", "hello", env=env).returncode == 0
+    missing = arcade("secret", "delete", "DEPLOY_KEY", "--pipeline", "hello", env=env)
+    assert missing.returncode == 2
+    bad = arcade("secret", "set", "1-bad", "--value", "x", env=env)
+    assert bad.returncode == 2

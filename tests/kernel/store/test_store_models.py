@@ -52,6 +52,9 @@ def _graph() -> list[models.Base]:
             webhook_secret="hook-secret",
         ),
         models.PipelineSchedule(pipeline_id="p1", expression="0 3 * * *", next_fire_at=T1, updated_at=T0),
+        models.Secret(
+            id="s1", name="TOKEN", pipeline_id="p1", ciphertext="gAAA", created_at=T0, updated_at=T1
+        ),
         models.PipelineRun(
             id="r1",
             pipeline_id="p1",
@@ -279,6 +282,7 @@ def test_deleting_a_pipeline_cascades_to_its_runs(database):
         session.add_all(_graph())
     cascaded = [
         models.PipelineSchedule,
+        models.Secret,
         models.PipelineRun,
         models.StageRun,
         models.JobRun,
