@@ -100,47 +100,41 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    # Handlers first: a signal during start-up must still stop the agents this command started.
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
     data = Path(args.data)
     overrides = {k: v for k, v in (("grpc_addr", args.grpc_addr), ("http_addr", args.http_addr)) if v}
     embedded = EmbeddedKernel.for_data_dir(data, **overrides).start()
     kernel = embedded.kernel
-    token = embedded.registration_token()
-    agents = []
-    for index in range(args.agents):
-        agents.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "kernel.cli.main",
-                    "agent",
-                    "--server",
-                    kernel.grpc_target,
-                    "--name",
-                    f"local-{index + 1}",
-                    "--workdir",
-                    str(data / "agents" / f"local-{index + 1}"),
-                ],
-                env={**os.environ, "ARCADE_TOKEN": token},
+    agents: list[subprocess.Popen[bytes]] = []
+    try:
+        token = embedded.registration_token()
+        for index in range(args.agents):
+            name = f"local-{index + 1}"
+            command = [sys.executable, "-m", "kernel.cli.main", "agent", "--server", kernel.grpc_target]
+            command += ["--name", name, "--workdir", str(data / "agents" / name)]
+            agents.append(subprocess.Popen(command, env={**os.environ, "ARCADE_TOKEN": token}))
+        if not stopped.is_set() and not embedded.wait_for_agents(args.agents, AGENTS_READY_SECONDS):
+            exited = [f"local-{i + 1}" for i, p in enumerate(agents) if p.poll() is not None]
+            detail = f"exited: {', '.join(exited)}" if exited else "still starting"
+            print(
+                f"warning: not every agent connected within {AGENTS_READY_SECONDS:.0f}s ({detail})",
+                file=sys.stderr,
             )
-        )
-    if not embedded.wait_for_agents(args.agents, AGENTS_READY_SECONDS):
-        exited = [f"local-{i + 1}" for i, p in enumerate(agents) if p.poll() is not None]
-        detail = f"exited: {', '.join(exited)}" if exited else "still starting"
-        print(
-            f"warning: not every agent connected within {AGENTS_READY_SECONDS:.0f}s ({detail})",
-            file=sys.stderr,
-        )
-    print(f"Arcade is up: {kernel.http_url}  (gRPC {kernel.grpc_target}, data in {data})")
-    print(f"admin token: {embedded.admin_token}")
-    print(f"export ARCADE_SERVER={kernel.http_url} ARCADE_TOKEN={embedded.admin_token}", flush=True)
-    stopped = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopped.set())
-    stopped.wait()
-    for process in agents:
-        process.terminate()
-    for process in agents:
-        process.wait(timeout=30)
-    embedded.stop()
+        if not stopped.is_set():
+            print(f"Arcade is up: {kernel.http_url}  (gRPC {kernel.grpc_target}, data in {data})")
+            print(f"admin token: {embedded.admin_token}")
+            print(f"export ARCADE_SERVER={kernel.http_url} ARCADE_TOKEN={embedded.admin_token}", flush=True)
+        stopped.wait()
+    finally:
+        for process in agents:
+            process.terminate()
+        for process in agents:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        embedded.stop()
     return EXIT_OK

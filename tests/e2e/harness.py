@@ -88,10 +88,19 @@ class Process:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
             try:
-                return self.popen.wait(timeout=timeout)
+                self.popen.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+        self._sweep_group()
         return self.popen.returncode
+
+    def _sweep_group(self) -> None:
+        """Kill what is left in the process group (children it failed to stop): nothing outlives a test."""
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.popen.wait(timeout=10)
 
 
 def spawn(args: list[str], env: dict[str, str], cwd: Path) -> Process:
