@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 
 from kernel import planner
 from kernel.dispatch import Dispatcher
@@ -74,6 +74,7 @@ class RunEngine:
         self._next_lease_check = 0.0
         # Per active run: the parts of its jobs that never change, so planning reloads only statuses.
         self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
+        self._no_pending: set[str] = set()
         self._specs: dict[tuple[str, str], PipelineSpec] = {}
 
     # ------------------------------------------------------------------ lifecycle
@@ -226,13 +227,18 @@ class RunEngine:
         if run is None or run.cancel_requested or run.status != RunStatus.RUNNING.value:
             return False
         J = models.JobRun
-        pending, unfinished = tx.session.execute(
-            select(
-                func.coalesce(func.sum(case((J.status == "PENDING", 1), else_=0)), 0),
-                func.coalesce(func.sum(case((J.status.in_(ACTIVE_JOB), 1), else_=0)), 0),
-            ).where(J.run_id == run_id)
-        ).one()
-        return pending == 0 and unfinished > 0
+        if run_id not in self._no_pending:
+            # No job ever goes back to PENDING: once none is left, only the active ones matter.
+            pending = tx.session.execute(
+                select(J.id).where(J.run_id == run_id, J.status == "PENDING").limit(1)
+            ).first()
+            if pending is not None:
+                return False
+            self._no_pending.add(run_id)
+        active = tx.session.execute(
+            select(J.id).where(J.run_id == run_id, J.status.in_(ACTIVE_JOB)).limit(1)
+        ).first()
+        return active is not None
 
     def _plan_run(self, run_id: str, now: datetime, full: bool = False) -> bool:
         """Apply one planner step to the run; True if anything changed. `full` skips the cheap check
@@ -320,6 +326,7 @@ class RunEngine:
                 run.message = plan.run_message
                 self._deadlines.pop(run.id, None)
                 self._static_jobs.pop(run.id, None)
+                self._no_pending.discard(run.id)
                 self.metrics.runs_finished.labels(status=run.status).inc()
             tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)
 
