@@ -11,7 +11,6 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,8 +25,9 @@ from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import find_pipeline, parse_or_raise
-from kernel.planner import APPROVED, REJECTED, WAITING
+from kernel.planner import APPROVED, DEFAULT_CANCEL_REASON, REJECTED, WAITING
 from kernel.runs import create_run, find_by_request_id, referenced_secrets
+from kernel.runstate import RunStateLoader
 from kernel.secrets import SecretStore, missing_secret_message
 from kernel.status import RunStatus, Status
 from kernel.store import models
@@ -35,17 +35,7 @@ from kernel.store import models
 log = logging.getLogger("arcade.kernel.engine")
 
 MAX_PLAN_ROUNDS = 50
-DEFAULT_CANCEL_REASON = "cancelled by user"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class _StaticJob:
-    name: str
-    stage_index: int
-    index: int
-    depends_on: tuple[str, ...]
-    continue_on_error: bool
 
 
 SPEC_CACHE_SIZE = 128
@@ -73,7 +63,7 @@ class RunEngine:
         self.dispatcher = Dispatcher(journal, hub, heartbeat_timeout, metrics)
         self._next_lease_check = 0.0
         # Per active run: the parts of its jobs that never change, so planning reloads only statuses.
-        self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
+        self.states = RunStateLoader()
         self._no_pending: set[str] = set()
         self._specs: dict[tuple[str, str], PipelineSpec] = {}
 
@@ -150,76 +140,6 @@ class RunEngine:
                     self._dirty.add(run_id)
         self.dispatcher.assign(now)
 
-    def _static(self, tx: Tx, run_id: str) -> dict[str, _StaticJob]:
-        cached = self._static_jobs.get(run_id)
-        if cached is None:
-            J = models.JobRun
-            rows = tx.session.execute(
-                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error).where(
-                    J.run_id == run_id
-                )
-            ).all()
-            cached = {
-                r.id: _StaticJob(
-                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error
-                )
-                for r in rows
-            }
-            self._static_jobs[run_id] = cached
-        return cached
-
-    def _load_state(self, tx: Tx, run_id: str) -> tuple[models.PipelineRun, planner.RunState] | None:
-        run = tx.session.get(models.PipelineRun, run_id)
-        if run is None:
-            self._static_jobs.pop(run_id, None)
-            return None
-        stages = tx.session.scalars(select(models.StageRun).where(models.StageRun.run_id == run_id)).all()
-        static = self._static(tx, run_id)
-        J = models.JobRun
-        rows = tx.session.execute(
-            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(J.run_id == run_id)
-        ).all()
-        jobs = []
-        for r in rows:
-            fixed = static[r.id]
-            jobs.append(
-                planner.JobState(
-                    id=r.id,
-                    name=fixed.name,
-                    stage_index=fixed.stage_index,
-                    index=fixed.index,
-                    status=Status(r.status),
-                    depends_on=fixed.depends_on,
-                    continue_on_error=fixed.continue_on_error,
-                    assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
-                    stopping=r.cancel_status is not None,
-                    message=r.message,
-                )
-            )
-        state = planner.RunState(
-            id=run.id,
-            pipeline_name=run.pipeline_name,
-            status=RunStatus(run.status),
-            created_at=run.created_at,
-            timeout=run.timeout_seconds,
-            cancel_requested=run.cancel_requested,
-            cancel_reason=(run.message if run.cancel_requested and run.message else DEFAULT_CANCEL_REASON),
-            stages=[
-                planner.StageState(
-                    s.index,
-                    s.name,
-                    s.run_mode,
-                    s.timeout_seconds,
-                    s.started_at,
-                    s.approval_required,
-                    s.approval_status,
-                )
-                for s in stages
-            ],
-            jobs=jobs,
-        )
-        return run, state
-
     def _nothing_to_plan(self, tx: Tx, run_id: str) -> bool:
         """True when only the run's end could change and it has not come yet: a cheap check that spares
         reloading every job of a large run each time one of its jobs finishes."""
@@ -244,9 +164,9 @@ class RunEngine:
         """Apply one planner step to the run; True if anything changed. `full` skips the cheap check
         (a deadline fell due)."""
         with self.journal.transaction() as tx:
-            if not full and run_id in self._static_jobs and self._nothing_to_plan(tx, run_id):
+            if not full and self.states.known(run_id) and self._nothing_to_plan(tx, run_id):
                 return False
-            loaded = self._load_state(tx, run_id)
+            loaded = self.states.load(tx, run_id)
             if loaded is None:
                 self._deadlines.pop(run_id, None)
                 return False
@@ -325,7 +245,7 @@ class RunEngine:
                 run.finished_at = now
                 run.message = plan.run_message
                 self._deadlines.pop(run.id, None)
-                self._static_jobs.pop(run.id, None)
+                self.states.forget(run.id)
                 self._no_pending.discard(run.id)
                 self.metrics.runs_finished.labels(status=run.status).inc()
             tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)

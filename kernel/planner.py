@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from kernel.dsl.durations import format_duration
 from kernel.status import RunStatus, Status
 
+DEFAULT_CANCEL_REASON = "cancelled by user"
 # Approval states of a gated stage.
 WAITING, APPROVED, REJECTED = "WAITING", "APPROVED", "REJECTED"
 
@@ -70,7 +71,7 @@ class RunState:
     stages: Sequence[StageState]
     jobs: Sequence[JobState]
     cancel_requested: bool = False
-    cancel_reason: str = "cancelled by user"
+    cancel_reason: str = DEFAULT_CANCEL_REASON
 
 
 @dataclass(frozen=True)
