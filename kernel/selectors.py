@@ -5,11 +5,10 @@ Pure functions over `kernel.dsl.model.Selector`; no YAML here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, get_args
 
-from kernel.dsl.model import Operator, Selector, SelectorRequirement
+from kernel.dsl.model import Operator, Selector, SelectorRequirement, parse_number
 
 OPERATORS: tuple[str, ...] = get_args(Operator)
 
@@ -34,20 +33,12 @@ def _requirement_matches(requirement: SelectorRequirement, labels: Mapping[str, 
         case "NotExists":
             return not present
         case "Gt" | "Lt":
-            found = _number(value) if value is not None else None
-            wanted = _number(requirement.values[0]) if requirement.values else None
+            found = parse_number(value) if value is not None else None
+            wanted = parse_number(requirement.values[0]) if requirement.values else None
             if found is None or wanted is None:
                 return False
             return found > wanted if requirement.operator == "Gt" else found < wanted
     raise ValueError(f"unknown selector operator {requirement.operator!r}")
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def selector_to_dict(selector: Selector) -> dict[str, Any]:

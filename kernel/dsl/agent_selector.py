@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, get_args
 
 from kernel.dsl.fields import FieldReader, describe
-from kernel.dsl.model import Operator, Selector, SelectorRequirement
+from kernel.dsl.model import Operator, Selector, SelectorRequirement, parse_number
 from kernel.dsl.yamlpos import Path
 
 LABEL_KEY = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?")
@@ -92,18 +91,10 @@ def _values_fit(
         if len(values) != 1:
             fields.error(where, f"operator {operator} needs exactly one value, got {len(values)}")
             return False
-        if _number(values[0]) is None:
+        if parse_number(values[0]) is None:
             fields.error((*where, 0), f"operator {operator} needs a number, got {values[0]!r}")
             return False
     return True
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _label_key_problem(key: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -81,3 +82,12 @@ class PipelineSpec:
     @property
     def jobs(self) -> tuple[JobSpec, ...]:
         return tuple(job for stage in self.stages for job in stage.jobs)
+
+
+def parse_number(text: str) -> float | None:
+    """The number Gt/Lt compare (finite int or float text), or None; the DSL validates with it too."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
