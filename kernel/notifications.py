@@ -61,11 +61,6 @@ class RunNotifier:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def wait_idle(self) -> None:
-        """Wait until every notification started so far has been delivered and recorded."""
-        while self._tasks:
-            await asyncio.gather(*tuple(self._tasks), return_exceptions=True)
-
     async def stop(self, grace: float = 5.0) -> None:
         """Give running deliveries `grace` seconds, then abandon them (their threads are daemons)."""
         if not self._tasks:
