@@ -238,7 +238,7 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
         if error is not None:
             future.set_exception(error)
         else:
-            future.set_result(result)  # type: ignore[arg-type]
+            future.set_result(result)  # type: ignore[arg-type]  # None only when error is set
 
     def work() -> None:
         result: T | None = None
