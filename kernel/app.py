@@ -14,12 +14,14 @@ from kernel.auth import TokenService
 from kernel.config import Settings, split_addr
 from kernel.engine import RunEngine
 from kernel.events import EventBus
+from kernel.extensions import allowed_names, build_plugin_manager
 from kernel.grpc_server import build_server
 from kernel.hub import AgentHub
 from kernel.journal import Journal
 from kernel.logstore import LogStore
 from kernel.masking import SecretMasks
 from kernel.metrics import KernelMetrics
+from kernel.notifications import RunNotifier
 from kernel.pipelines import PipelineCatalog
 from kernel.queries import RunQueries
 from kernel.secrets import SecretStore, resolve_secret_key
@@ -55,8 +57,15 @@ class Kernel:
         self.hub = AgentHub()
         self.secrets = SecretStore(self.db, resolve_secret_key(settings))
         self.masks = SecretMasks(self.db, self.secrets)
+        self.plugins = build_plugin_manager(allowed_names(settings.kernel_plugins))
+        self.notifier = RunNotifier(self.journal, self.plugins, self.secrets)
         self.engine = RunEngine(
-            self.journal, self.hub, settings.heartbeat_timeout, self.metrics, secrets=self.secrets
+            self.journal,
+            self.hub,
+            settings.heartbeat_timeout,
+            self.metrics,
+            secrets=self.secrets,
+            on_run_finished=self.notifier.run_finished,
         )
         self.reports = AgentReports(self.journal, self.engine, settings.heartbeat_timeout, self.metrics)
         self.agents = AgentRegistry(
@@ -116,6 +125,7 @@ class Kernel:
             self._grpc_server = None
         await self.cron.stop()
         await self.engine.stop()
+        await self.notifier.stop()
         self.db.dispose()
 
     async def serve_forever(self, stop: asyncio.Event) -> None:

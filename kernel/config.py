@@ -36,6 +36,8 @@ class Settings:
     log_level: str = "INFO"
     # Fernet key (urlsafe base64 of 32 bytes) encrypting stored secrets; see kernel.secrets for the default.
     secret_key: str = ""
+    # Comma-separated entry-point names (group "arcade.plugins") of the third-party kernel extensions to load.
+    kernel_plugins: str = ""
 
     @classmethod
     def load(

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,8 +49,10 @@ class RunEngine:
         heartbeat_timeout: float,
         metrics: KernelMetrics,
         secrets: SecretStore | None = None,
+        on_run_finished: Callable[[str], None] | None = None,
     ) -> None:
         self.journal = journal
+        self.on_run_finished = on_run_finished  # called with the run id once its final status is committed
         self.secrets = secrets
         self.hub = hub
         self.heartbeat_timeout = heartbeat_timeout
@@ -248,6 +250,8 @@ class RunEngine:
                 self.states.forget(run.id)
                 self._no_pending.discard(run.id)
                 self.metrics.runs_finished.labels(status=run.status).inc()
+                if self.on_run_finished is not None:
+                    tx.call_after_commit(lambda run_id=run.id, notify=self.on_run_finished: notify(run_id))
             tx.emit("run.status", run_id=run.id, status=run.status, message=run.message)
 
     def _finish(

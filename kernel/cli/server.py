@@ -53,7 +53,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     }
     settings = replace(settings, **overrides)
     _setup_logging(settings.log_level)
-    kernel = Kernel(settings)
+    try:
+        kernel = Kernel(settings)
+    except KernelError as exc:  # e.g. a kernel extension in ARCADE_KERNEL_PLUGINS that cannot be loaded
+        raise CliError(exc.message, exit_code=2) from exc
 
     async def main() -> None:
         stop = asyncio.Event()

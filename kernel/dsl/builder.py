@@ -23,13 +23,14 @@ from kernel.dsl.model import (
     StageSpec,
     StepSpec,
 )
+from kernel.dsl.notify import read_notify
 from kernel.dsl.triggers import read_triggers
 from kernel.dsl.yamlpos import Document, Path
 
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 RUN_MODES: tuple[RunMode, ...] = ("parallel", "serial")
 
-PIPELINE_KEYS = ("name", "variables", "env", "timeout", "triggers", "stages", "jobs")
+PIPELINE_KEYS = ("name", "variables", "env", "timeout", "triggers", "stages", "jobs", "notify")
 STAGE_KEYS = ("name", "run_mode", "env", "timeout", "jobs", "approval")
 APPROVAL_KEYS = ("required",)
 JOB_KEYS = (
@@ -99,6 +100,10 @@ class _PipelineBuilder:
             limit = _Limit(timeout, "the pipeline's")
         triggers = read_triggers(self.fields, ("triggers",), root["triggers"]) if "triggers" in root else ()
         stages = self._stages(root, limit)
+        notify = {}
+        if "notify" in root:
+            declared = set(root["variables"]) if isinstance(root.get("variables"), dict) else set()
+            notify = read_notify(self.fields, ("notify",), root["notify"], declared)
         self._check_dependencies()
         check_expressions(self.fields, root)
         if name is None or stages is None:
@@ -113,6 +118,7 @@ class _PipelineBuilder:
             env=env,
             timeout=timeout or DEFAULT_TIMEOUT_SECONDS,
             triggers=triggers,
+            notify=notify,
         )
 
     def _stages(self, root: dict, limit: _Limit) -> tuple[StageSpec, ...] | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Operator = Literal["In", "NotIn", "Exists", "NotExists", "Gt", "Lt"]
 RunMode = Literal["parallel", "serial"]
 TriggerType = Literal["cron", "event"]
+NotifyWhen = Literal["on_success", "on_failure", "on_cancel"]  # runs ending SUCCESS, FAILED, CANCELLED
 
 DEFAULT_TIMEOUT_SECONDS = 24 * 3600.0
 DEFAULT_STAGE_NAME = "default"
@@ -71,6 +72,15 @@ class TriggerSpec:
 
 
 @dataclass(frozen=True)
+class NotifySpec:
+    """One `notify` entry: a kernel notification channel, its action and params (expressions unresolved)."""
+
+    plugin: str  # e.g. "notify/webhook"
+    action: str = "send"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PipelineSpec:
     name: str
     stages: tuple[StageSpec, ...]
@@ -78,6 +88,8 @@ class PipelineSpec:
     env: dict[str, str] = field(default_factory=dict)
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     triggers: tuple[TriggerSpec, ...] = ()
+    # NotifyWhen -> the entries to notify when a run ends that way
+    notify: dict[str, tuple[NotifySpec, ...]] = field(default_factory=dict)
 
     @property
     def jobs(self) -> tuple[JobSpec, ...]:

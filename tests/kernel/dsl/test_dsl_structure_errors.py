@@ -26,7 +26,7 @@ def test_parse_pipeline_raises_with_every_error():
     assert [(e.line, e.column) for e in caught.value.errors] == [(2, 1), (3, 37)]
     assert str(caught.value).splitlines()[0] == (
         "ci.yaml:2:1: unknown key 'bogus' "
-        "(expected one of: name, variables, env, timeout, triggers, stages, jobs)"
+        "(expected one of: name, variables, env, timeout, triggers, stages, jobs, notify)"
     )
 
 
