@@ -32,6 +32,10 @@ RETRY_DELAY_SECONDS = 1.0
 WriteLine = Callable[[str], None]
 
 
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
 def _chunks(source: BinaryIO) -> Iterator[bytes]:
     source.seek(0)
     while chunk := source.read(CHUNK_BYTES):
@@ -65,7 +69,7 @@ class ArtifactTransfer:
                 problem = f"download of artifact '{name}' failed: {error}"
                 write(problem)
                 return problem
-            write(f"downloaded artifact '{name}': {files} files ({size} bytes)")
+            write(f"downloaded artifact '{name}': {_files(files)} ({size} bytes)")
         return None
 
     def upload_all(self, job: JobAssignment, workspace: Path, write: WriteLine) -> list[str]:
@@ -86,7 +90,7 @@ class ArtifactTransfer:
         except OSError as error:
             return f"artifact '{rule.name}': cannot list files matching {rule.path!r}: {error}"
         if found.skipped_links:
-            write(f"artifact '{rule.name}': skipped {found.skipped_links} symbolic links")
+            write(f"artifact '{rule.name}': skipped {found.skipped_links} symbolic link(s)")
         if not found.files:
             write(f"artifact '{rule.name}': no files match {rule.path!r}; nothing uploaded")
             return None
@@ -106,5 +110,5 @@ class ArtifactTransfer:
                         time.sleep(RETRY_DELAY_SECONDS * attempt)
         except (AgentError, OSError) as error:
             return f"upload of artifact '{rule.name}' failed: {error}"
-        write(f"uploaded artifact '{rule.name}': {len(found.files)} files ({stored.size} bytes)")
+        write(f"uploaded artifact '{rule.name}': {_files(len(found.files))} ({stored.size} bytes)")
         return None
