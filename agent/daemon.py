@@ -16,6 +16,7 @@ import time
 from types import FrameType
 from typing import Any
 
+from agent.artifacts import ArtifactTransfer
 from agent.backoff import Backoff
 from agent.config import AgentConfig
 from agent.errors import AgentError, PeerError, RegistrationRejected, Unauthenticated, Unimplemented
@@ -75,7 +76,12 @@ class AgentDaemon:
         self.logs = LogShipper(self._peer, renewer=self._registrar)
         self.events = EventShipper(self._peer, renewer=self._registrar)
         self.jobs = JobPool(
-            config, reports=self.reports, logs=self.logs, events=self.events, identity=self._identity
+            config,
+            reports=self.reports,
+            logs=self.logs,
+            events=self.events,
+            identity=self._identity,
+            artifacts=ArtifactTransfer(self._peer, config.workdir / "artifacts"),
         )
         self._stopping = threading.Event()
         self._lock = threading.Lock()

@@ -3,6 +3,7 @@
 AgentError
 ├── ConfigError             bad AgentConfig values
 ├── WorkspaceError          a job workspace could not be created or removed
+├── ArchiveError            an artifact could not be packed, or an archive is unsafe to unpack
 └── PeerError               a call to the kernel failed (carries the wire status name in `code`)
     ├── PeerUnavailable     transient: kernel down, restarting, overloaded; retry with backoff
     ├── Unauthenticated     the agent token was refused; register again
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgentError",
+    "ArchiveError",
     "ConfigError",
     "PeerError",
     "PeerRejected",
@@ -36,6 +38,10 @@ class ConfigError(AgentError):
 
 class WorkspaceError(AgentError):
     """A job workspace could not be created or removed."""
+
+
+class ArchiveError(AgentError):
+    """An artifact could not be packed, or a downloaded archive is unsafe or too large to unpack."""
 
 
 class PeerError(AgentError):

@@ -23,6 +23,7 @@ from agent.peer import (
     AgentEvent,
     AgentInfo,
     AgentMessage,
+    ArtifactRule,
     CancelRequest,
     ConfigUpdate,
     DispatchAck,
@@ -37,6 +38,7 @@ from agent.peer import (
     Status,
     StepAssignment,
     StepReport,
+    UploadedArtifact,
 )
 from proto.arcade.agent.v1 import agent_pb2, agent_pb2_grpc
 from proto.arcade.gateway.v1 import gateway_pb2, gateway_pb2_grpc
@@ -137,6 +139,8 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
         env=dict(message.env),
         steps=steps,
         timeout_seconds=message.timeout_seconds,
+        artifacts=tuple(ArtifactRule(r.name, r.path, r.expire_days) for r in message.artifacts),
+        download_artifacts=tuple(message.download_artifacts),
     )
 
 
@@ -284,12 +288,14 @@ class GrpcPeer:
         channel: grpc.Channel | None = None,
         call_timeout: float = 15.0,
         push_timeout: float = 60.0,
+        transfer_timeout: float = 3600.0,
     ) -> None:
         self._channel = channel or grpc.insecure_channel(target, options=CHANNEL_OPTIONS)
         self._agent = agent_pb2_grpc.AgentServiceStub(self._channel)
         self._gateway = gateway_pb2_grpc.GatewayServiceStub(self._channel)
         self._call_timeout = call_timeout
         self._push_timeout = push_timeout
+        self._transfer_timeout = transfer_timeout
         self._metadata: tuple[tuple[str, str], ...] = ()
 
     def _unary(
@@ -379,6 +385,35 @@ class GrpcPeer:
         except grpc.RpcError as error:
             raise translate_error(error) from None
         return response.last_accepted_seq
+
+    def upload_artifact(
+        self, job_run_id: str, name: str, file_count: int, chunks: Iterable[bytes]
+    ) -> UploadedArtifact:
+        metadata = agent_pb2.UploadArtifactMetadata(job_run_id=job_run_id, name=name, file_count=file_count)
+
+        def requests() -> Iterator[agent_pb2.UploadArtifactRequest]:
+            yield agent_pb2.UploadArtifactRequest(metadata=metadata)
+            for chunk in chunks:
+                yield agent_pb2.UploadArtifactRequest(chunk=chunk)
+
+        try:
+            response = self._agent.UploadArtifact(
+                requests(), metadata=self._metadata, timeout=self._transfer_timeout
+            )
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+        stored = response.artifact
+        return UploadedArtifact(name=stored.name, size=stored.size, sha256=stored.sha256)
+
+    def download_artifact(self, job_run_id: str, name: str) -> Iterator[bytes]:
+        request = agent_pb2.DownloadArtifactRequest(job_run_id=job_run_id, name=name)
+        try:
+            for response in self._agent.DownloadArtifact(
+                request, metadata=self._metadata, timeout=self._transfer_timeout
+            ):
+                yield response.chunk
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
 
     def close(self) -> None:
         self._channel.close()

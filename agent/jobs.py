@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from enum import Enum
 
+from agent.artifacts import ArtifactTransfer
 from agent.config import AgentConfig
 from agent.events import EventShipper
 from agent.logship import LogShipper
@@ -43,8 +44,10 @@ class JobPool:
         logs: LogShipper,
         events: EventShipper,
         identity: Callable[[], AgentIdentity],
+        artifacts: ArtifactTransfer | None = None,
     ) -> None:
         self._config = config
+        self._artifacts = artifacts
         self._reports = reports
         self._logs = logs
         self._events = events
@@ -94,6 +97,7 @@ class JobPool:
                 logs=self._logs,
                 events=self._events,
                 on_finished=lambda _final: self._release(job_id),
+                artifacts=self._artifacts,
             )
             thread = threading.Thread(
                 target=self._run, args=(runner,), name=f"arcade-job-{job_id}", daemon=True

@@ -14,6 +14,7 @@ from typing import Protocol
 
 __all__ = [
     "AgentEvent",
+    "ArtifactRule",
     "AgentInfo",
     "AgentMessage",
     "CancelRequest",
@@ -35,6 +36,7 @@ __all__ = [
     "Status",
     "StepAssignment",
     "StepReport",
+    "UploadedArtifact",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -107,6 +109,24 @@ class StepAssignment:
 
 
 @dataclass(frozen=True)
+class ArtifactRule:
+    """Files to upload after the job's steps: `path` is a glob relative to the workspace."""
+
+    name: str
+    path: str
+    expire_days: int = 0
+
+
+@dataclass(frozen=True)
+class UploadedArtifact:
+    """What the kernel stored for an upload."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class JobAssignment:
     """One job to run: its steps run in order on this agent, in one workspace."""
 
@@ -121,6 +141,9 @@ class JobAssignment:
     steps: tuple[StepAssignment, ...] = ()
     timeout_seconds: float = 0.0
     """0 means no job timeout."""
+    artifacts: tuple[ArtifactRule, ...] = ()
+    download_artifacts: tuple[str, ...] = ()
+    """Artifact names (of earlier jobs of the run) to unpack into the workspace before the first step."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +316,16 @@ class Peer(Protocol):
 
     def push_events(self, batches: Iterable[Sequence[AgentEvent]]) -> int:
         """Send event batches in one call; returns the last accepted event seq."""
+        ...
+
+    def upload_artifact(
+        self, job_run_id: str, name: str, file_count: int, chunks: Iterable[bytes]
+    ) -> UploadedArtifact:
+        """Store the archive `chunks` yields as the job's artifact `name`."""
+        ...
+
+    def download_artifact(self, job_run_id: str, name: str) -> Iterator[bytes]:
+        """The newest artifact `name` of the job's run, as chunks of its archive."""
         ...
 
     def close(self) -> None:

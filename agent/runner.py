@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from agent.artifacts import ArtifactTransfer
 from agent.config import AgentConfig
 from agent.errors import WorkspaceError
 from agent.events import EventShipper
@@ -74,8 +75,11 @@ class JobRunner:
         events: EventShipper,
         base_env: Mapping[str, str] | None = None,
         on_finished: Callable[[JobReport], None] | None = None,
+        artifacts: ArtifactTransfer | None = None,
     ) -> None:
         self.assignment = assignment
+        self._artifacts = artifacts
+        self._upload_problems: list[str] = []
         self._config = config
         self._identity = identity
         self._workspaces = Workspaces(config.workdir)
@@ -159,16 +163,21 @@ class JobRunner:
         job = self.assignment
 
         def report(status: Status, message: str = "", exit_code: int = 0) -> JobReport:
+            message = "; ".join(part for part in (message, *self._upload_problems) if part)
             return JobReport(job.job_run_id, status, exit_code, message, started_ms, now_ms())
 
         job_deadline = started + job.timeout_seconds if job.timeout_seconds > 0 else None
-        for step in sorted(job.steps, key=lambda s: s.index):
+        steps = sorted(job.steps, key=lambda s: s.index)
+        problem = self._download_artifacts(steps[0], workspace) if steps else None
+        if problem is not None:
+            return report(Status.FAILED, problem, 1)
+        for step in steps:
             cancel = self._cancelled()
             if cancel is not None:
                 return report(cancel.status, cancel.reason)
             if job_deadline is not None and time.monotonic() >= job_deadline:
                 return report(Status.TIMEOUT, job_timed_out(job.job_name, job.timeout_seconds))
-            outcome = self._run_step(step, workspace, job_deadline)
+            outcome = self._run_step(step, workspace, job_deadline, last=step is steps[-1])
             result = outcome.report
             if outcome.ending in (_Ending.CANCELLED, _Ending.JOB_TIMEOUT):
                 return report(result.status, outcome.job_message, result.exit_code)
@@ -176,6 +185,26 @@ class JobRunner:
                 continue
             return report(result.status, outcome.job_message, result.exit_code)
         return report(Status.SUCCESS)
+
+    # -- artifacts
+
+    def _download_artifacts(self, first: StepAssignment, workspace: Path) -> str | None:
+        """Unpack the job's downloads, logging to the first step; a failure fails that step and the job."""
+        if self._artifacts is None or not self.assignment.download_artifacts:
+            return None
+        step_log = self._logs.open_step(first.step_run_id)  # the step's own run appends to the same log
+        started_ms = now_ms()
+        problem = self._artifacts.download_all(self.assignment, workspace, step_log.system)
+        if problem is not None:
+            lines = step_log.close()
+            self._reports.put(
+                StepReport(first.step_run_id, Status.FAILED, 1, problem, started_ms, now_ms(), lines)
+            )
+        return problem
+
+    def _upload_artifacts(self, workspace: Path, step_log: StepLog) -> None:
+        if self._artifacts is not None and self.assignment.artifacts:
+            self._upload_problems += self._artifacts.upload_all(self.assignment, workspace, step_log.system)
 
     # -- one step
 
@@ -216,15 +245,21 @@ class JobRunner:
             return job_deadline, _Ending.JOB_TIMEOUT, job_timed_out(job.job_name, job.timeout_seconds)
         return None, _Ending.EXITED, ""
 
-    def _run_step(self, step: StepAssignment, workspace: Path, job_deadline: float | None) -> _StepOutcome:
+    def _run_step(
+        self, step: StepAssignment, workspace: Path, job_deadline: float | None, *, last: bool
+    ) -> _StepOutcome:
         step_log = self._logs.open_step(step.step_run_id)
         splitters = {
             stream: LineSplitter(stream, step_log.write) for stream in (LogStream.STDOUT, LogStream.STDERR)
         }
         deadline, timeout_ending, timeout_message = self._deadline_for(step, job_deadline)
         started_ms = now_ms()
+        ends_job_if_failed = last or not step.continue_on_error
 
-        def reported(status: Status, exit_code: int, message: str) -> StepReport:
+        def reported(status: Status, exit_code: int, message: str, upload: bool = False) -> StepReport:
+            """Queue the step's final report; when it ends the job, upload artifacts into its log first."""
+            if upload:
+                self._upload_artifacts(workspace, step_log)
             final = StepReport(
                 step.step_run_id, status, exit_code, message, started_ms, now_ms(), step_log.close()
             )
@@ -243,7 +278,9 @@ class JobRunner:
             message = f"could not start the step: {error}"
             step_log.system(message)
             return _StepOutcome(
-                reported(Status.FAILED, 127, message), _Ending.EXITED, f"step '{step.name}' failed: {message}"
+                reported(Status.FAILED, 127, message, upload=ends_job_if_failed),
+                _Ending.EXITED,
+                f"step '{step.name}' failed: {message}",
             )
         self._reports.put(StepReport(step.step_run_id, Status.RUNNING, start_time_unix_ms=started_ms))
         self._events.emit(
@@ -261,11 +298,15 @@ class JobRunner:
             assert cancel is not None
             return _StepOutcome(reported(cancel.status, exit_code, cancel.reason), ending, cancel.reason)
         if ending is not _Ending.EXITED:
-            return _StepOutcome(reported(Status.TIMEOUT, exit_code, timeout_message), ending, timeout_message)
+            # A step's own timeout ends it like a failure; a job timeout stops the job (no uploads).
+            upload = ending is _Ending.STEP_TIMEOUT and ends_job_if_failed
+            return _StepOutcome(
+                reported(Status.TIMEOUT, exit_code, timeout_message, upload), ending, timeout_message
+            )
         if returncode == 0:
-            return _StepOutcome(reported(Status.SUCCESS, 0, ""), ending, "")
+            return _StepOutcome(reported(Status.SUCCESS, 0, "", upload=last), ending, "")
         return _StepOutcome(
-            reported(Status.FAILED, exit_code, describe_returncode(returncode)),
+            reported(Status.FAILED, exit_code, describe_returncode(returncode), upload=ends_job_if_failed),
             ending,
             step_failed(step.name, returncode),
         )

@@ -10,7 +10,9 @@ import uvicorn
 
 from kernel.agent_reports import AgentReports
 from kernel.agents import AgentRegistry
+from kernel.artifacts import ArtifactStore
 from kernel.auth import TokenService
+from kernel.blobstore import open_blob_store
 from kernel.config import Settings, split_addr
 from kernel.engine import RunEngine
 from kernel.events import EventBus
@@ -81,6 +83,8 @@ class Kernel:
         self.pipelines = PipelineCatalog(self.journal, on_schedule_change=self.cron.wake)
         self.queries = RunQueries(self.db)
         self.logs = LogStore(self.journal, self.metrics, self.masks)
+        self.blobs = open_blob_store(settings)
+        self.artifacts = ArtifactStore(self.journal, self.blobs)
         self.grpc_port = 0
         self.http_port = 0
         self._grpc_server = None
@@ -101,6 +105,7 @@ class Kernel:
         self.db.migrate()
         await self.engine.start()
         await self.cron.start()
+        await self.artifacts.start()
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
         await self._grpc_server.start()
         sock = bind_socket(self.settings.http_addr)
@@ -124,6 +129,7 @@ class Kernel:
             await self._grpc_server.stop(grace=1.0)
             self._grpc_server = None
         await self.cron.stop()
+        await self.artifacts.stop()
         await self.engine.stop()
         await self.notifier.stop()
         self.db.dispose()

@@ -92,6 +92,11 @@ def create_run(
                 timeout_seconds=job.timeout,
                 continue_on_error=job.continue_on_error,
                 concurrency=job.concurrency,
+                artifacts=[
+                    {"name": rule.name, "path": rule.path, "expire_days": rule.expire_days}
+                    for rule in job.artifacts
+                ],
+                download_artifacts=list(job.download_artifacts),
             )
             job_index += 1
             tx.session.add(job_row)

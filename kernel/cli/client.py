@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -66,3 +69,23 @@ class ApiClient:
                         yield json.loads(line)
         except httpx.HTTPError as exc:
             raise CliError(f"lost the connection to the kernel at {self.server}: {exc}") from exc
+
+    def download(self, path: str, target: Path) -> int:
+        """Save the body of GET `path` to `target` (written whole or not at all); returns its size."""
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        size = 0
+        try:
+            with os.fdopen(handle, "wb") as out, self._http.stream("GET", "/api/v1" + path) as response:
+                if not response.is_success:
+                    response.read()
+                    self._check(response)
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+                    size += len(chunk)
+            os.replace(temp, target)
+        except httpx.HTTPError as exc:
+            raise CliError(f"lost the connection to the kernel at {self.server}: {exc}") from exc
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+        return size

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from kernel.cli import ops, run, server
+from kernel.cli import artifacts, ops, run, server
 from kernel.cli.client import CliError
 from kernel.cli.output import error
 
@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--stage", required=True, help="the gated stage's name")
         p.add_argument("--comment", default="", help="recorded with the decision")
     _command(sub, "agents", ops.cmd_agents, "list agents")
+    p = _command(sub, "artifacts", artifacts.cmd_artifacts, "list a run's artifacts, or download one")
+    p.add_argument("run", help="run id, id prefix or PIPELINE#NUMBER")
+    p.add_argument("--download", metavar="NAME", help="save the artifact NAME as NAME.tar.gz")
+    p.add_argument("--output", default=".", metavar="DIR", help="folder for --download (default .)")
 
     secret = sub.add_parser("secret", help="manage secrets").add_subparsers(dest="action", required=True)
     p = _command(secret, "set", ops.cmd_secret_set, "set a secret (the value from --value or stdin)")

@@ -5,6 +5,7 @@ from kernel.dsl.errors import DslError, SpecError, SpecValidationError
 from kernel.dsl.model import (
     DEFAULT_STAGE_NAME,
     DEFAULT_TIMEOUT_SECONDS,
+    ArtifactRule,
     JobSpec,
     NotifySpec,
     PipelineSpec,
@@ -19,6 +20,7 @@ from kernel.dsl.parse import load_pipeline, parse_pipeline, validate_pipeline
 __all__ = [
     "DEFAULT_STAGE_NAME",
     "DEFAULT_TIMEOUT_SECONDS",
+    "ArtifactRule",
     "DslError",
     "JobSpec",
     "NotifySpec",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kernel.dsl.agent_selector import read_selector
+from kernel.dsl.artifacts import ArtifactChecker
 from kernel.dsl.durations import format_duration
 from kernel.dsl.errors import Reporter
 from kernel.dsl.expressions import check_expressions
@@ -43,6 +44,8 @@ JOB_KEYS = (
     "continue_on_error",
     "matrix",
     "concurrency",
+    "artifacts",
+    "download_artifacts",
 )
 STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error")
 
@@ -77,6 +80,7 @@ class _PipelineBuilder:
         self.job_nodes: list[JobNode] = []
         self.positions: dict[int, int] = {}  # stage index -> jobs (after matrix expansion) placed so far
         self.expansions: dict[str, tuple[str, ...]] = {}  # matrix job name -> the names it expands to
+        self.artifacts = ArtifactChecker(fields)
 
     def build(self) -> PipelineSpec | None:
         data = self.fields.doc.data
@@ -105,6 +109,7 @@ class _PipelineBuilder:
             declared = set(root["variables"]) if isinstance(root.get("variables"), dict) else set()
             notify = read_notify(self.fields, ("notify",), root["notify"], declared)
         self._check_dependencies()
+        self.artifacts.check_producers(self.job_nodes, self.expansions)
         check_expressions(self.fields, root)
         if name is None or stages is None:
             return None
@@ -196,6 +201,16 @@ class _PipelineBuilder:
             )
         steps = self._steps((*path, "steps"), job["steps"], limit) if "steps" in job else ()
         matrix = read_matrix(self.fields, (*path, "matrix"), job["matrix"]) if "matrix" in job else None
+        artifacts = ()
+        if "artifacts" in job:
+            artifacts = self.artifacts.read_rules(
+                (*path, "artifacts"), job["artifacts"], name, matrix="matrix" in job
+            )
+        downloads = ()
+        if "download_artifacts" in job:
+            downloads = self.artifacts.read_downloads(
+                (*path, "download_artifacts"), job["download_artifacts"], name
+            )
         if name is None:
             return ()
         spec = JobSpec(
@@ -208,6 +223,8 @@ class _PipelineBuilder:
             agent_selector=selector,
             continue_on_error=continue_on_error,
             concurrency=concurrency,
+            artifacts=artifacts,
+            download_artifacts=downloads,
         )
         jobs = expand_job(self.fields, path, spec, matrix) if matrix is not None else None
         if jobs is None:

@@ -13,6 +13,8 @@ NotifyWhen = Literal["on_success", "on_failure", "on_cancel"]  # runs ending SUC
 
 DEFAULT_TIMEOUT_SECONDS = 24 * 3600.0
 DEFAULT_STAGE_NAME = "default"
+DEFAULT_EXPIRE_DAYS = 30
+MAX_EXPIRE_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class ArtifactRule:
+    """Files a job uploads after its steps: `path` is a glob relative to the workspace (`**` allowed)."""
+
+    name: str
+    path: str
+    expire_days: int = DEFAULT_EXPIRE_DAYS
+
+
+@dataclass(frozen=True)
 class JobSpec:
     name: str
     stage: str
@@ -48,6 +59,8 @@ class JobSpec:
     agent_selector: Selector = field(default_factory=Selector)
     continue_on_error: bool = False
     concurrency: str | None = None
+    artifacts: tuple[ArtifactRule, ...] = ()
+    download_artifacts: tuple[str, ...] = ()  # names, unpacked into the workspace before the first step
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kernel.auth import bearer
 from kernel.errors import Unauthenticated
 from kernel.http.approvals import ApprovalRoutes
+from kernel.http.artifacts import ArtifactRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
 from kernel.http.routes import Api
 from kernel.http.secrets import SecretRoutes
@@ -115,6 +116,7 @@ def build_app(kernel: Kernel) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         *api.routes(),
         *ApprovalRoutes(kernel).routes(),
+        *ArtifactRoutes(kernel).routes(),
         *SecretRoutes(kernel).routes(),
         *Webhooks(kernel).routes(),
     ]

@@ -11,15 +11,23 @@ from sqlalchemy import select
 
 from kernel.agent_reports import AgentReports, JobResult, StepResult
 from kernel.agents import AgentRegistry
+from kernel.artifacts import ArtifactStore
 from kernel.auth import TokenService
 from kernel.dsl.expressions import secret_names, substitute
 from kernel.engine import RunEngine
-from kernel.errors import InvalidInput, KernelError, NotFound
+from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
 from kernel.masking import SecretMasks
 from kernel.secrets import SecretStore, missing_secret_message
+from kernel.services.artifacts import receive_upload
 from kernel.services.auth import principal_of
-from kernel.services.convert import from_unix_ms, job_status_from_pb, job_status_pb, step_status_from_pb
+from kernel.services.convert import (
+    artifact_pb,
+    from_unix_ms,
+    job_status_from_pb,
+    job_status_pb,
+    step_status_from_pb,
+)
 from kernel.services.errors import streaming, unary
 from kernel.status import Status
 from kernel.store import Database, models
@@ -84,6 +92,11 @@ def assignment_pb(
             )
             for s in steps
         ],
+        artifacts=[
+            agent_pb2.ArtifactRule(name=r["name"], path=r["path"], expire_days=int(r.get("expire_days") or 0))
+            for r in job.artifacts or ()
+        ],
+        download_artifacts=[str(name) for name in job.download_artifacts or ()],
     )
 
 
@@ -106,8 +119,10 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         heartbeat_timeout: float,
         secrets: SecretStore | None = None,
         masks: SecretMasks | None = None,
+        artifacts: ArtifactStore | None = None,
     ) -> None:
         self.db = db
+        self.artifacts = artifacts
         self.secrets = secrets
         self.masks = masks
         self.tokens = tokens
@@ -304,3 +319,32 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
             ),
         )
         return agent_pb2.ReportJobRunStatusResponse()
+
+    def _artifact_store(self) -> ArtifactStore:
+        if self.artifacts is None:
+            raise FailedPrecondition("this kernel has no blob store for artifacts")
+        return self.artifacts
+
+    @unary
+    async def UploadArtifact(
+        self,
+        request_iterator: AsyncIterator[agent_pb2.UploadArtifactRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> agent_pb2.UploadArtifactResponse:
+        store = self._artifact_store()
+        agent_id = self._agent_id(context)
+        with await receive_upload(request_iterator) as upload:
+            view = await asyncio.to_thread(
+                store.upload, agent_id, upload.job_run_id, upload.name, upload.file_count, upload.archive
+            )
+        return agent_pb2.UploadArtifactResponse(artifact=artifact_pb(view))
+
+    @streaming
+    async def DownloadArtifact(
+        self, request: agent_pb2.DownloadArtifactRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[agent_pb2.DownloadArtifactResponse]:
+        store = self._artifact_store()
+        agent_id = self._agent_id(context)
+        view = await asyncio.to_thread(store.for_agent, agent_id, request.job_run_id, request.name)
+        async for chunk in await store.stream(view.row):
+            yield agent_pb2.DownloadArtifactResponse(chunk=chunk)

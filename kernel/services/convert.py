@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from kernel.agents import AgentView
+from kernel.artifacts import ArtifactView
 from kernel.logstore import Line
 from kernel.status import AgentState, RunStatus, Status
 from kernel.store import models
@@ -208,4 +209,21 @@ def event_pb(event: models.Event) -> types_pb2.Event:
         message=event.message,
         payload_json=json.dumps(event.payload or {}, sort_keys=True),
         time=timestamp(event.created_at),
+    )
+
+
+def artifact_pb(view: ArtifactView) -> types_pb2.Artifact:
+    a = view.row
+    return types_pb2.Artifact(
+        id=a.id,
+        pipeline_run_id=a.run_id,
+        job_run_id=a.job_run_id,
+        step_run_id=a.step_run_id or "",
+        job_name=view.job_name,
+        name=a.name,
+        size=a.size,
+        sha256=a.digest,
+        file_count=a.file_count,
+        create_time=timestamp(a.created_at),
+        expire_time=timestamp(a.expires_at),
     )

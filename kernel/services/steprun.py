@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import grpc
 
+from kernel.artifacts import ArtifactStore
 from kernel.engine import RunEngine
 from kernel.logstore import LogStore
 from kernel.queries import RunQueries
-from kernel.services.convert import lines_pb, step_pb
+from kernel.services.convert import artifact_pb, lines_pb, step_pb
 from kernel.services.errors import unary
 from kernel.status import Status
 from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
 
 
 class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
-    def __init__(self, queries: RunQueries, engine: RunEngine, logs: LogStore) -> None:
+    def __init__(
+        self, queries: RunQueries, engine: RunEngine, logs: LogStore, artifacts: ArtifactStore
+    ) -> None:
         self.queries = queries
         self.engine = engine
         self.logs = logs
+        self.artifacts = artifacts
 
     @unary
     async def GetStepRun(
@@ -52,3 +56,11 @@ class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
         if lines and request.limit and len(lines) == request.limit:
             complete = complete and lines[-1].seq >= step.log_seq
         return steprun_pb2.GetStepRunLogResponse(lines=lines_pb(lines), complete=complete)
+
+    @unary
+    async def ListStepRunArtifacts(
+        self, request: steprun_pb2.ListStepRunArtifactsRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.ListStepRunArtifactsResponse:
+        run_id = self.queries.resolve_run_id(request.pipeline_run_id) if request.pipeline_run_id else ""
+        views = self.artifacts.list(run_id, request.job_run_id, request.step_run_id)
+        return steprun_pb2.ListStepRunArtifactsResponse(artifacts=[artifact_pb(v) for v in views])

@@ -169,6 +169,9 @@ class JobRun(Base):
     continue_on_error: Mapped[bool] = mapped_column(default=False)
     # At most one job per concurrency key is assigned or running at a time, across all runs.
     concurrency: Mapped[str | None] = mapped_column(String(200))
+    # [{name, path, expire_days}, ...] uploaded after the steps; artifact names unpacked before them.
+    artifacts: Mapped[list[Any]] = mapped_column(default=list)
+    download_artifacts: Mapped[list[Any]] = mapped_column(default=list)
     agent_id: Mapped[str | None] = mapped_column(String(36))
     lease_expires_at: Mapped[datetime | None]
     # Set when a stage/pipeline deadline or a user cancel asked the agent to stop this job.
@@ -256,3 +259,31 @@ class Secret(Base):
     ciphertext: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Artifact(Base):
+    """An archive (tar.gz) of files a job uploaded; the bytes live in the blob store under `blob_key`."""
+
+    __tablename__ = "artifacts"
+    __table_args__ = (
+        Index("ix_artifacts_run_name", "run_id", "name"),
+        Index("ix_artifacts_job", "job_run_id"),
+        Index("ix_artifacts_expires", "expires_at"),
+        Index("ix_artifacts_digest", "digest"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="CASCADE"))
+    pipeline_run: Mapped[PipelineRun] = relationship()
+    job_run_id: Mapped[str] = mapped_column(ForeignKey("job_runs.id", ondelete="CASCADE"))
+    job_run: Mapped[JobRun] = relationship()
+    # The job's last step that ran when it was uploaded; NULL when none had started.
+    step_run_id: Mapped[str | None] = mapped_column(ForeignKey("step_runs.id", ondelete="SET NULL"))
+    step_run: Mapped[StepRun | None] = relationship()
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the archive
+    blob_key: Mapped[str] = mapped_column(String(255))
+    file_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

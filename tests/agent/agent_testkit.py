@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import select
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from agent.artifacts import ArtifactTransfer
 from agent.config import AgentConfig
-from agent.errors import PeerUnavailable
+from agent.errors import PeerRejected, PeerUnavailable
 from agent.events import EventShipper
 from agent.logship import LogShipper
 from agent.peer import (
@@ -25,6 +27,7 @@ from agent.peer import (
     Status,
     StepAssignment,
     StepReport,
+    UploadedArtifact,
 )
 from agent.reports import ReportQueue
 from agent.runner import AgentIdentity, JobRunner
@@ -43,6 +46,10 @@ class FakePeer:
         self.events: dict[int, AgentEvent] = {}
         self.unavailable_reports = 0
         """How many upcoming report calls fail with PeerUnavailable."""
+        self.artifacts: dict[str, bytes] = {}
+        """Artifact name -> archive: uploads land here and downloads come from here."""
+        self.refuse_uploads = ""
+        """When set, uploads fail with PeerRejected and this message."""
 
     # -- Peer
     def register(self, info: AgentInfo) -> Registration:
@@ -94,6 +101,24 @@ class FakePeer:
                     self.events.setdefault(event.seq, event)
             self.cond.notify_all()
             return max(self.events, default=0)
+
+    def upload_artifact(
+        self, job_run_id: str, name: str, file_count: int, chunks: Iterable[bytes]
+    ) -> UploadedArtifact:
+        data = b"".join(chunks)
+        if self.refuse_uploads:
+            raise PeerRejected(self.refuse_uploads, "FAILED_PRECONDITION")
+        with self.cond:
+            self.artifacts[name] = data
+            self.cond.notify_all()
+        return UploadedArtifact(name, len(data), hashlib.sha256(data).hexdigest())
+
+    def download_artifact(self, job_run_id: str, name: str) -> Iterator[bytes]:
+        with self.cond:
+            data = self.artifacts.get(name)
+        if data is None:
+            raise PeerRejected(f"NOT_FOUND: run has no artifact named '{name}'", "NOT_FOUND")
+        yield data
 
     def close(self) -> None:
         pass
@@ -168,6 +193,7 @@ class Harness:
             logs=self.logs,
             events=self.events,
             base_env=base_env,
+            artifacts=ArtifactTransfer(self.peer, self.config.workdir / "artifacts"),
         )
 
     def run(self, assignment: JobAssignment, base_env: dict[str, str] | None = None) -> JobReport:

@@ -127,6 +127,7 @@ class Cluster:
     kernel: Process | None = None
     agents: dict[str, Process] = field(default_factory=dict)
     registration_token: str = ""
+    kernel_extra_env: dict[str, str] = field(default_factory=dict)
     _channel: grpc.Channel | None = None
 
     def kernel_env(self, grpc_addr: str, http_addr: str) -> dict[str, str]:
@@ -141,6 +142,7 @@ class Cluster:
                 "ARCADE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
             }
         )
+        env.update(self.kernel_extra_env)
         return env
 
     def start_kernel(self) -> None:

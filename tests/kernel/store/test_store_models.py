@@ -97,6 +97,8 @@ def _graph() -> list[models.Base]:
             env={"PATH_B": "b", "PATH_A": "$PATH_B/a"},
             timeout_seconds=120.25,
             continue_on_error=True,
+            artifacts=[{"name": "dist", "path": "dist/**", "expire_days": 7}],
+            download_artifacts=["deps"],
             agent_id="a1",
             lease_expires_at=T1,
             cancel_status="CANCELLED",
@@ -145,6 +147,19 @@ def _graph() -> list[models.Base]:
             message="boom",
             payload={"exit_code": 1, "tags": ["x"], "nested": {"k": None}},
             created_at=T0,
+        ),
+        models.Artifact(
+            id="art1",
+            run_id="r1",
+            job_run_id="j1",
+            step_run_id="st1",
+            name="dist",
+            size=5_000_000_000,
+            digest="ab" * 32,
+            blob_key="sha256/ab/ab/" + "ab" * 32,
+            file_count=12,
+            created_at=T0,
+            expires_at=T1,
         ),
     ]
 

@@ -192,7 +192,7 @@ class StepAssignment(_message.Message):
         ...
 
 class JobAssignment(_message.Message):
-    __slots__ = ('job_run_id', 'pipeline_run_id', 'pipeline_name', 'run_number', 'job_name', 'stage', 'attempt', 'env', 'steps', 'timeout_seconds')
+    __slots__ = ('job_run_id', 'pipeline_run_id', 'pipeline_name', 'run_number', 'job_name', 'stage', 'attempt', 'env', 'steps', 'timeout_seconds', 'artifacts', 'download_artifacts')
 
     class EnvEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -213,6 +213,8 @@ class JobAssignment(_message.Message):
     ENV_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    DOWNLOAD_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     job_run_id: str
     pipeline_run_id: str
     pipeline_name: str
@@ -223,8 +225,22 @@ class JobAssignment(_message.Message):
     env: _containers.ScalarMap[str, str]
     steps: _containers.RepeatedCompositeFieldContainer[StepAssignment]
     timeout_seconds: float
+    artifacts: _containers.RepeatedCompositeFieldContainer[ArtifactRule]
+    download_artifacts: _containers.RepeatedScalarFieldContainer[str]
 
-    def __init__(self, job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., run_number: _Optional[int]=..., job_name: _Optional[str]=..., stage: _Optional[str]=..., attempt: _Optional[int]=..., env: _Optional[_Mapping[str, str]]=..., steps: _Optional[_Iterable[_Union[StepAssignment, _Mapping]]]=..., timeout_seconds: _Optional[float]=...) -> None:
+    def __init__(self, job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., run_number: _Optional[int]=..., job_name: _Optional[str]=..., stage: _Optional[str]=..., attempt: _Optional[int]=..., env: _Optional[_Mapping[str, str]]=..., steps: _Optional[_Iterable[_Union[StepAssignment, _Mapping]]]=..., timeout_seconds: _Optional[float]=..., artifacts: _Optional[_Iterable[_Union[ArtifactRule, _Mapping]]]=..., download_artifacts: _Optional[_Iterable[str]]=...) -> None:
+        ...
+
+class ArtifactRule(_message.Message):
+    __slots__ = ('name', 'path', 'expire_days')
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    path: str
+    expire_days: int
+
+    def __init__(self, name: _Optional[str]=..., path: _Optional[str]=..., expire_days: _Optional[int]=...) -> None:
         ...
 
 class CancelJob(_message.Message):
@@ -325,4 +341,52 @@ class ReportJobRunStatusResponse(_message.Message):
     __slots__ = ()
 
     def __init__(self) -> None:
+        ...
+
+class UploadArtifactMetadata(_message.Message):
+    __slots__ = ('job_run_id', 'name', 'file_count')
+    JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    job_run_id: str
+    name: str
+    file_count: int
+
+    def __init__(self, job_run_id: _Optional[str]=..., name: _Optional[str]=..., file_count: _Optional[int]=...) -> None:
+        ...
+
+class UploadArtifactRequest(_message.Message):
+    __slots__ = ('metadata', 'chunk')
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    metadata: UploadArtifactMetadata
+    chunk: bytes
+
+    def __init__(self, metadata: _Optional[_Union[UploadArtifactMetadata, _Mapping]]=..., chunk: _Optional[bytes]=...) -> None:
+        ...
+
+class UploadArtifactResponse(_message.Message):
+    __slots__ = ('artifact',)
+    ARTIFACT_FIELD_NUMBER: _ClassVar[int]
+    artifact: _types_pb2.Artifact
+
+    def __init__(self, artifact: _Optional[_Union[_types_pb2.Artifact, _Mapping]]=...) -> None:
+        ...
+
+class DownloadArtifactRequest(_message.Message):
+    __slots__ = ('job_run_id', 'name')
+    JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    job_run_id: str
+    name: str
+
+    def __init__(self, job_run_id: _Optional[str]=..., name: _Optional[str]=...) -> None:
+        ...
+
+class DownloadArtifactResponse(_message.Message):
+    __slots__ = ('chunk',)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+
+    def __init__(self, chunk: _Optional[bytes]=...) -> None:
         ...

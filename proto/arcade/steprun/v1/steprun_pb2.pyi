@@ -76,3 +76,23 @@ class GetStepRunLogResponse(_message.Message):
 
     def __init__(self, lines: _Optional[_Iterable[_Union[_types_pb2.LogLine, _Mapping]]]=..., complete: bool=...) -> None:
         ...
+
+class ListStepRunArtifactsRequest(_message.Message):
+    __slots__ = ('pipeline_run_id', 'job_run_id', 'step_run_id')
+    PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    pipeline_run_id: str
+    job_run_id: str
+    step_run_id: str
+
+    def __init__(self, pipeline_run_id: _Optional[str]=..., job_run_id: _Optional[str]=..., step_run_id: _Optional[str]=...) -> None:
+        ...
+
+class ListStepRunArtifactsResponse(_message.Message):
+    __slots__ = ('artifacts',)
+    ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    artifacts: _containers.RepeatedCompositeFieldContainer[_types_pb2.Artifact]
+
+    def __init__(self, artifacts: _Optional[_Iterable[_Union[_types_pb2.Artifact, _Mapping]]]=...) -> None:
+        ...

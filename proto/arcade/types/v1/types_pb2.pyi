@@ -343,3 +343,31 @@ class Event(_message.Message):
 
     def __init__(self, id: _Optional[int]=..., kind: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., job_run_id: _Optional[str]=..., step_run_id: _Optional[str]=..., agent_id: _Optional[str]=..., status: _Optional[str]=..., message: _Optional[str]=..., payload_json: _Optional[str]=..., time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=...) -> None:
         ...
+
+class Artifact(_message.Message):
+    __slots__ = ('id', 'pipeline_run_id', 'job_run_id', 'step_run_id', 'job_name', 'name', 'size', 'sha256', 'file_count', 'create_time', 'expire_time')
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_NAME_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    FILE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    pipeline_run_id: str
+    job_run_id: str
+    step_run_id: str
+    job_name: str
+    name: str
+    size: int
+    sha256: str
+    file_count: int
+    create_time: _timestamp_pb2.Timestamp
+    expire_time: _timestamp_pb2.Timestamp
+
+    def __init__(self, id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., job_run_id: _Optional[str]=..., step_run_id: _Optional[str]=..., job_name: _Optional[str]=..., name: _Optional[str]=..., size: _Optional[int]=..., sha256: _Optional[str]=..., file_count: _Optional[int]=..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=...) -> None:
+        ...
