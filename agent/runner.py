@@ -26,6 +26,7 @@ from agent.peer import CancelRequest, JobAssignment, JobReport, LogStream, Statu
 from agent.process import StepProcess, describe_returncode, exit_code_of, shell_argv
 from agent.reports import ReportQueue
 from agent.workspace import Workspaces
+from kernel.conditions import ConditionError, evaluate, failed_message, skipped_message
 
 __all__ = [
     "AgentIdentity",
@@ -162,20 +163,52 @@ class JobRunner:
             return JobReport(job.job_run_id, status, exit_code, message, started_ms, now_ms())
 
         job_deadline = started + job.timeout_seconds if job.timeout_seconds > 0 else None
+        failure: tuple[Status, str, int] | None = None  # the first step failure; it decides the job's end
         for step in sorted(job.steps, key=lambda s: s.index):
+            if failure is not None and not step.when:
+                continue  # success() is false; the kernel ends it SKIPPED with the job's message
             cancel = self._cancelled()
             if cancel is not None:
                 return report(cancel.status, cancel.reason)
             if job_deadline is not None and time.monotonic() >= job_deadline:
                 return report(Status.TIMEOUT, job_timed_out(job.job_name, job.timeout_seconds))
-            outcome = self._run_step(step, workspace, job_deadline)
-            result = outcome.report
-            if outcome.ending in (_Ending.CANCELLED, _Ending.JOB_TIMEOUT):
-                return report(result.status, outcome.job_message, result.exit_code)
+            held = self._check_condition(step, upstream_ok=failure is None)
+            if held is not None and held.status == Status.SKIPPED:
+                continue
+            if held is not None:
+                result, job_message = held, f"step '{step.name}' failed: {held.message}"
+            else:
+                outcome = self._run_step(step, workspace, job_deadline)
+                result, job_message = outcome.report, outcome.job_message
+                if outcome.ending in (_Ending.CANCELLED, _Ending.JOB_TIMEOUT):
+                    return report(result.status, outcome.job_message, result.exit_code)
             if result.status == Status.SUCCESS or step.continue_on_error:
                 continue
-            return report(result.status, outcome.job_message, result.exit_code)
+            if failure is None:
+                failure = (result.status, job_message, result.exit_code)
+        if failure is not None:
+            return report(*failure)
         return report(Status.SUCCESS)
+
+    def _check_condition(self, step: StepAssignment, *, upstream_ok: bool) -> StepReport | None:
+        """None when the step should run; else its final report (SKIPPED, or FAILED if `when` broke), queued.
+
+        A step without `when` runs unless an earlier step failed (the caller never asks then).
+        """
+        if not step.when:
+            return None
+        values = self.assignment.condition_context
+        try:
+            if evaluate(step.when, values, upstream_ok=upstream_ok):
+                return None
+            status, message, exit_code = Status.SKIPPED, skipped_message(step.when), 0
+        except ConditionError as error:
+            status, message, exit_code = Status.FAILED, failed_message(step.when, error), 1
+        at = now_ms()
+        final = StepReport(step.step_run_id, status, exit_code, message, at, at, 0)
+        self._reports.put(final)
+        log.info("job %s, step %s: %s", self.job_run_id, step.name, message)
+        return final
 
     # -- one step
 

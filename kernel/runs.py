@@ -92,6 +92,8 @@ def create_run(
                 timeout_seconds=job.timeout,
                 continue_on_error=job.continue_on_error,
                 concurrency=job.concurrency,
+                when=job.when,
+                matrix=dict(job.matrix),
             )
             job_index += 1
             tx.session.add(job_row)
@@ -110,6 +112,7 @@ def create_run(
                         env=step_env,
                         timeout_seconds=step.timeout,
                         continue_on_error=step.continue_on_error,
+                        when=step.when,
                         status="PENDING",
                     )
                 )

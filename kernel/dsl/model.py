@@ -34,6 +34,7 @@ class StepSpec:
     env: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
     continue_on_error: bool = False
+    when: str | None = None  # a CEL condition (kernel.conditions)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class JobSpec:
     agent_selector: Selector = field(default_factory=Selector)
     continue_on_error: bool = False
     concurrency: str | None = None
+    when: str | None = None  # a CEL condition (kernel.conditions)
+    matrix: dict[str, str] = field(default_factory=dict)  # axis -> value, set by the matrix expansion
 
 
 @dataclass(frozen=True)
