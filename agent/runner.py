@@ -1,5 +1,8 @@
 """Running one job: a fresh workspace, its steps in order, their logs, timeouts, cancellation and reports.
 
+A step's `when` (kernel.conditions) decides whether it runs; after a failed step only steps whose `when`
+holds (`always()`, `failure()`) run, and the job keeps the first failure's result.
+
 The runner never talks to the kernel itself: reports go to the `ReportQueue`, lines to the `LogShipper`,
 events to the `EventShipper`. `run` returns once the job's final report is queued and the workspace is
 cleaned up.

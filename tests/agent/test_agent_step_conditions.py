@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from agent_testkit import Harness, job, step
@@ -130,3 +132,14 @@ def test_cancel_stops_always_steps_too(harness: Harness, tmp_path: Path) -> None
     harness.flush()
     assert final.status == Status.CANCELLED
     assert _ran(trace) == [] and harness.peer.steps_of("s") == []
+
+
+def test_the_agent_takes_only_the_conditions_module_from_the_kernel() -> None:
+    code = (
+        "import sys, agent.daemon, agent.grpc_peer, agent.runner; "
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] == 'kernel')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["kernel", "kernel.conditions"]
