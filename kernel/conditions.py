@@ -41,6 +41,10 @@ __all__ = [
 CONTEXT_NAMES = ("variables", "env", "matrix", "trigger")
 STATUS_FUNCTIONS = ("success", "failure", "always")
 TRIGGER_FIELDS = ("type", "branch", "event")
+MAX_LENGTH = 4096  # characters; conditions are short, and parsing and evaluation recurse
+# Syntax tree levels (about 25 nested parentheses): evaluation recurses per level and must never reach
+# Python's recursion limit.
+MAX_DEPTH = 250
 # CEL macros whose first argument names a variable bound in the others: `list.exists(x, x > 1)`.
 BINDING_MACROS = ("all", "exists", "exists_one", "map", "filter")
 GLOBAL_FUNCTIONS = frozenset(
@@ -92,11 +96,18 @@ def _compile_tree(text: str) -> lark.Tree:
 
 @lru_cache(maxsize=1024)
 def _compiled(text: str) -> _Compiled:
-    with _lock:
-        tree = _compile_tree(text)
-        assert _environment is not None
-        runner = _environment.program(tree, functions=_status_functions())
-    return _Compiled(runner, _Walker().analyse(tree))
+    if len(text) > MAX_LENGTH:
+        raise ConditionSyntaxError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}"
+        )
+    try:
+        with _lock:
+            tree = _compile_tree(text)
+            assert _environment is not None
+            runner = _environment.program(tree, functions=_status_functions())
+        return _Compiled(runner, _Walker().analyse(tree))
+    except RecursionError:
+        raise ConditionSyntaxError("the expression is nested too deeply") from None
 
 
 def analyse(text: str) -> Analysis:
@@ -143,6 +154,8 @@ def evaluate(text: str, values: Mapping[str, Any], *, upstream_ok: bool) -> bool
             raise ConditionError(_eval_message(error)) from None
         except (TypeError, ValueError, KeyError, ZeroDivisionError) as error:
             raise ConditionError(str(error)) from None
+        except RecursionError:
+            raise ConditionError("the expression is nested too deeply") from None
     if isinstance(result, celpy.CELEvalError):
         raise ConditionError(_eval_message(result))
     if not isinstance(result, celtypes.BoolType):
@@ -192,6 +205,8 @@ class _Walker:
         self.axes: list[str] = []
 
     def analyse(self, tree: lark.Tree) -> Analysis:
+        if _depth(tree) > MAX_DEPTH:
+            return Analysis(problems=("the expression is nested too deeply",))
         self.walk(tree, frozenset())
         return Analysis(tuple(dict.fromkeys(self.problems)), frozenset(self.status), tuple(self.axes))
 
@@ -261,6 +276,15 @@ class _Walker:
                 self.walk(expression, bound | {variable})
         else:
             self.walk(arguments, bound)
+
+
+def _depth(tree: lark.Tree) -> int:
+    deepest, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in node.children if isinstance(child, lark.Tree))
+    return deepest
 
 
 def _plain_ident(node: Any) -> str | None:

@@ -71,6 +71,8 @@ def test_cel_standard_functions_macros_and_bound_variables_are_accepted():
         ("true", 'expected a CEL expression (a string), got true (quote it: "true")'),
         ("[a]", "expected a CEL expression (a string), got a list"),
         ('"  "', "must not be empty; expected a CEL expression"),
+        ('"' + "(" * 30 + "true" + ")" * 30 + '"', "the expression is nested too deeply"),
+        ('"' + "true && " * 600 + 'true"', "the expression is 4804 characters long; the limit is 4096"),
     ],
 )
 def test_a_bad_job_condition_is_reported_at_its_value(when, fragment):
