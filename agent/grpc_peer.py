@@ -5,6 +5,8 @@ Nothing here decides anything: status codes become `agent.errors` exceptions, me
 
 from __future__ import annotations
 
+import json
+import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -56,6 +58,8 @@ __all__ = [
     "log_batch_to_proto",
     "translate_error",
 ]
+
+log = logging.getLogger("arcade.agent")
 
 _RETRYABLE = frozenset(
     {
@@ -125,6 +129,7 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
             env=dict(s.env),
             timeout_seconds=s.timeout_seconds,
             continue_on_error=s.continue_on_error,
+            when=s.when,
         )
         for s in message.steps
     )
@@ -141,7 +146,20 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
         timeout_seconds=message.timeout_seconds,
         artifacts=tuple(ArtifactRule(r.name, r.path, r.expire_days) for r in message.artifacts),
         download_artifacts=tuple(message.download_artifacts),
+        condition_context=_condition_context(message.context_json),
     )
+
+
+def _condition_context(text: str) -> dict[str, Any]:
+    """The JSON object of a JobAssignment's context_json; {} when it is empty or not an object."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        log.warning("ignoring a job's condition context that is not JSON")
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def cancel_from_proto(message: agent_pb2.CancelJob) -> CancelRequest:

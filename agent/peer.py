@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = [
     "AgentEvent",
@@ -106,6 +106,8 @@ class StepAssignment:
     timeout_seconds: float = 0.0
     """0 means no step timeout."""
     continue_on_error: bool = False
+    when: str = ""
+    """A CEL condition (kernel.conditions); empty means success(): run unless an earlier step failed."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ class JobAssignment:
     artifacts: tuple[ArtifactRule, ...] = ()
     download_artifacts: tuple[str, ...] = ()
     """Artifact names (of earlier jobs of the run) to unpack into the workspace before the first step."""
+    condition_context: dict[str, Any] = field(default_factory=dict)
+    """What step conditions see: `variables`, `env`, `matrix` and `trigger` maps."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Running one job: a fresh workspace, its steps in order, their logs, timeouts, cancellation and reports.
 
+A step's `when` (kernel.conditions) decides whether it runs; after a failed step only steps whose `when`
+holds (`always()`, `failure()`) run, and the job keeps the first failure's result.
+
 The runner never talks to the kernel itself: reports go to the `ReportQueue`, lines to the `LogShipper`,
 events to the `EventShipper`. `run` returns once the job's final report is queued and the workspace is
 cleaned up.
@@ -11,7 +14,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -27,6 +30,7 @@ from agent.peer import CancelRequest, JobAssignment, JobReport, LogStream, Statu
 from agent.process import StepProcess, describe_returncode, exit_code_of, shell_argv
 from agent.reports import ReportQueue
 from agent.workspace import Workspaces
+from kernel.conditions import ConditionError, evaluate, failed_message, skipped_message
 
 __all__ = [
     "AgentIdentity",
@@ -171,19 +175,36 @@ class JobRunner:
         problem = self._download_artifacts(steps[0], workspace) if steps else None
         if problem is not None:
             return report(Status.FAILED, problem, 1)
-        for step in steps:
+        failure: tuple[Status, str, int] | None = None  # the first step failure; it decides the job's end
+        for position, step in enumerate(steps):
+            if failure is not None and not step.when:
+                continue  # success() is false; the kernel ends it SKIPPED with the job's message
             cancel = self._cancelled()
             if cancel is not None:
                 return report(cancel.status, cancel.reason)
             if job_deadline is not None and time.monotonic() >= job_deadline:
                 return report(Status.TIMEOUT, job_timed_out(job.job_name, job.timeout_seconds))
-            outcome = self._run_step(step, workspace, job_deadline, last=step is steps[-1])
-            result = outcome.report
-            if outcome.ending in (_Ending.CANCELLED, _Ending.JOB_TIMEOUT):
-                return report(result.status, outcome.job_message, result.exit_code)
+            held = self._check_condition(step, upstream_ok=failure is None)
+            if held is not None and held.status == Status.SKIPPED:
+                continue
+            if held is not None:
+                result, job_message = held, f"step '{step.name}' failed: {held.message}"
+            else:
+                later = steps[position + 1 :]
+                last = not self._any_would_run(later, upstream_ok=failure is None)
+                last_if_failed = last if step.continue_on_error else not self._any_would_run(later, False)
+                outcome = self._run_step(
+                    step, workspace, job_deadline, last=last, last_if_failed=last_if_failed
+                )
+                result, job_message = outcome.report, outcome.job_message
+                if outcome.ending in (_Ending.CANCELLED, _Ending.JOB_TIMEOUT):
+                    return report(result.status, outcome.job_message, result.exit_code)
             if result.status == Status.SUCCESS or step.continue_on_error:
                 continue
-            return report(result.status, outcome.job_message, result.exit_code)
+            if failure is None:
+                failure = (result.status, job_message, result.exit_code)
+        if failure is not None:
+            return report(*failure)
         return report(Status.SUCCESS)
 
     # -- artifacts
@@ -205,6 +226,40 @@ class JobRunner:
     def _upload_artifacts(self, workspace: Path, step_log: StepLog) -> None:
         if self._artifacts is not None and self.assignment.artifacts:
             self._upload_problems += self._artifacts.upload_all(self.assignment, workspace, step_log.system)
+
+    def _check_condition(self, step: StepAssignment, *, upstream_ok: bool) -> StepReport | None:
+        """None when the step should run; else its final report (SKIPPED, or FAILED if `when` broke), queued.
+
+        A step without `when` runs unless an earlier step failed (the caller never asks then).
+        """
+        if not step.when:
+            return None
+        values = self.assignment.condition_context
+        try:
+            if evaluate(step.when, values, upstream_ok=upstream_ok):
+                return None
+            status, message, exit_code = Status.SKIPPED, skipped_message(step.when), 0
+        except ConditionError as error:
+            status, message, exit_code = Status.FAILED, failed_message(step.when, error), 1
+        at = now_ms()
+        final = StepReport(step.step_run_id, status, exit_code, message, at, at, 0)
+        self._reports.put(final)
+        log.info("job %s, step %s: %s", self.job_run_id, step.name, message)
+        return final
+
+    def _any_would_run(self, steps: Sequence[StepAssignment], upstream_ok: bool) -> bool:
+        """Whether any of `steps` would run after the current one (artifacts upload in the last that runs)."""
+        for step in steps:
+            if not step.when:
+                if upstream_ok:
+                    return True
+                continue
+            try:
+                if evaluate(step.when, self.assignment.condition_context, upstream_ok=upstream_ok):
+                    return True
+            except ConditionError:
+                continue  # it fails without running
+        return False
 
     # -- one step
 
@@ -246,15 +301,22 @@ class JobRunner:
         return None, _Ending.EXITED, ""
 
     def _run_step(
-        self, step: StepAssignment, workspace: Path, job_deadline: float | None, *, last: bool
+        self,
+        step: StepAssignment,
+        workspace: Path,
+        job_deadline: float | None,
+        *,
+        last: bool,
+        last_if_failed: bool,
     ) -> _StepOutcome:
+        """Run one step. `last`: no later step runs if it succeeds; `last_if_failed`: none if it fails."""
         step_log = self._logs.open_step(step.step_run_id)
         splitters = {
             stream: LineSplitter(stream, step_log.write) for stream in (LogStream.STDOUT, LogStream.STDERR)
         }
         deadline, timeout_ending, timeout_message = self._deadline_for(step, job_deadline)
         started_ms = now_ms()
-        ends_job_if_failed = last or not step.continue_on_error
+        ends_job_if_failed = last_if_failed
 
         def reported(status: Status, exit_code: int, message: str, upload: bool = False) -> StepReport:
             """Queue the step's final report; when it ends the job, upload artifacts into its log first."""

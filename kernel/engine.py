@@ -220,6 +220,8 @@ class RunEngine:
                 tx.emit("job.status", run_id=run.id, job_run_id=job_id, status="QUEUED")
         for job_id, reason in plan.skip.items():
             self._finish(tx, run.id, job_id, Status.SKIPPED, reason, now, never_started=Status.SKIPPED)
+        for job_id, reason in plan.fail.items():
+            self._finish(tx, run.id, job_id, Status.FAILED, reason, now, never_started=Status.SKIPPED)
         for job_id, stop in plan.stop.items():
             if job_id in assigned:
                 job = session.get(models.JobRun, job_id)

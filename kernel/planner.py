@@ -5,6 +5,9 @@ Rules (DESIGN §2, §4):
   exactly those jobs. In a serial stage a job also waits for the job declared before it.
 - A job whose dependencies all succeeded (or failed with `continue_on_error`) is queued; one whose
   dependency did not succeed is skipped.
+- A job's `when` (CEL, `kernel.conditions`) is evaluated once its dependencies are final: false skips it,
+  an evaluation error fails it. Without a status function it means `success() && (when)`; with
+  `failure()` or `always()` it decides itself whether the job runs after a dependency did not succeed.
 - Cancelling a run stops running jobs and cancels the rest. Stage and pipeline deadlines stop what is
   unfinished in their scope with TIMEOUT and a message naming the level and the limit.
 - A run is finished when every job is final: CANCELLED if it was cancelled, FAILED if any job failed
@@ -13,10 +16,12 @@ Rules (DESIGN §2, §4):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from kernel import conditions
 from kernel.dsl.durations import format_duration
 from kernel.status import RunStatus, Status
 
@@ -38,6 +43,10 @@ class JobState:
     assigned: bool = False
     stopping: bool = False
     message: str = ""
+    when: str | None = None
+    # Only read when `when` is set: the job's env as stored and its matrix values.
+    env: Mapping[str, str] = field(default_factory=dict)
+    matrix: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +81,9 @@ class RunState:
     jobs: Sequence[JobState]
     cancel_requested: bool = False
     cancel_reason: str = DEFAULT_CANCEL_REASON
+    # The context of `when` conditions besides each job's env and matrix.
+    variables: Mapping[str, str] = field(default_factory=dict)
+    trigger: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,8 @@ class Stop:
 class Plan:
     queue: list[str] = field(default_factory=list)
     skip: dict[str, str] = field(default_factory=dict)
+    # Jobs that never start and end FAILED (their `when` could not be evaluated), with the reason.
+    fail: dict[str, str] = field(default_factory=dict)
     stop: dict[str, Stop] = field(default_factory=dict)
     stages_started: list[int] = field(default_factory=list)
     # Stages whose jobs are ready but wait for a manual approval, newly so.
@@ -99,6 +113,7 @@ class Plan:
         return not (
             self.queue
             or self.skip
+            or self.fail
             or self.stop
             or self.stages_started
             or self.approvals_needed
@@ -193,10 +208,13 @@ def advance(run: RunState, now: datetime) -> Plan:
     for job_id, (ready, bad) in _blockers(run).items():
         if job_id in plan.stop:
             continue
-        if bad is not None:
+        job = jobs_by_id[job_id]
+        decides_itself = job.when is not None and conditions.uses_status(job.when)
+        if bad is not None and not decides_itself:
             plan.skip[job_id] = f"skipped: '{bad.name}' did not succeed ({bad.status})"
         elif ready:
-            job = jobs_by_id[job_id]
+            if job.when is not None and not _condition_holds(run, job, bad is None, plan):
+                continue
             stage = stages[job.stage_index]
             if stage.gated:
                 if stage.approval_status is None and stage.index not in plan.approvals_needed:
@@ -216,11 +234,28 @@ def advance(run: RunState, now: datetime) -> Plan:
     return plan
 
 
+def _condition_holds(run: RunState, job: JobState, upstream_ok: bool, plan: Plan) -> bool:
+    """Evaluate the job's `when`; when it does not hold, the job is put in `plan.skip` or `plan.fail`."""
+    assert job.when is not None
+    values = conditions.context(run.variables, job.env, job.matrix, run.trigger)
+    try:
+        if conditions.evaluate(job.when, values, upstream_ok=upstream_ok):
+            return True
+    except conditions.ConditionError as error:
+        plan.fail[job.id] = conditions.failed_message(job.when, error)
+        return False
+    plan.skip[job.id] = conditions.skipped_message(job.when)
+    return False
+
+
 def _settle_run(run: RunState, plan: Plan) -> None:
     unfinished_after = [
         job
         for job in run.jobs
-        if not job.status.final and job.id not in plan.skip and not (job.id in plan.stop and not job.assigned)
+        if not job.status.final
+        and job.id not in plan.skip
+        and job.id not in plan.fail
+        and not (job.id in plan.stop and not job.assigned)
     ]
     if unfinished_after:
         if run.status is RunStatus.PENDING:
@@ -228,6 +263,7 @@ def _settle_run(run: RunState, plan: Plan) -> None:
         return
     final = {job.id: job.status for job in run.jobs}
     final.update({job_id: Status.SKIPPED for job_id in plan.skip})
+    final.update({job_id: Status.FAILED for job_id in plan.fail})
     final.update({job_id: stop.status for job_id, stop in plan.stop.items()})
     if run.cancel_requested:
         plan.run_status = RunStatus.CANCELLED
@@ -243,6 +279,7 @@ def _settle_run(run: RunState, plan: Plan) -> None:
         if not plan.run_message:
             first = failed[0]
             reason = plan.stop[first.id].reason if first.id in plan.stop else first.message
+            reason = plan.fail.get(first.id, reason)
             plan.run_message = f"job '{first.name}' {str(final[first.id]).lower()}" + (
                 f": {reason}" if reason else ""
             )

@@ -97,6 +97,8 @@ def create_run(
                     for rule in job.artifacts
                 ],
                 download_artifacts=list(job.download_artifacts),
+                when=job.when,
+                matrix=dict(job.matrix),
             )
             job_index += 1
             tx.session.add(job_row)
@@ -115,6 +117,7 @@ def create_run(
                         env=step_env,
                         timeout_seconds=step.timeout,
                         continue_on_error=step.continue_on_error,
+                        when=step.when,
                         status="PENDING",
                     )
                 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -21,6 +22,10 @@ class _StaticJob:
     index: int
     depends_on: tuple[str, ...]
     continue_on_error: bool
+    when: str | None = None
+    # Kept only for jobs with a `when`, whose condition may read them.
+    env: Mapping[str, str] = field(default_factory=dict)
+    matrix: Mapping[str, str] = field(default_factory=dict)
 
 
 class RunStateLoader:
@@ -41,16 +46,20 @@ class RunStateLoader:
         if cached is None:
             J = models.JobRun
             rows = tx.session.execute(
-                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error).where(
+                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error, J.when).where(
                     J.run_id == run_id
                 )
             ).all()
             cached = {
                 r.id: _StaticJob(
-                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error
+                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error, r.when
                 )
                 for r in rows
             }
+            if any(job.when is not None for job in cached.values()):
+                conditional = select(J.id, J.env, J.matrix).where(J.run_id == run_id, J.when.is_not(None))
+                for r in tx.session.execute(conditional).all():
+                    cached[r.id] = replace(cached[r.id], env=r.env or {}, matrix=r.matrix or {})
             self._static_jobs[run_id] = cached
         return cached
 
@@ -80,6 +89,9 @@ class RunStateLoader:
                     assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
                     stopping=r.cancel_status is not None,
                     message=r.message,
+                    when=fixed.when,
+                    env=fixed.env,
+                    matrix=fixed.matrix,
                 )
             )
         state = planner.RunState(
@@ -103,5 +115,7 @@ class RunStateLoader:
                 for s in stages
             ],
             jobs=jobs,
+            variables=run.variables or {},
+            trigger=run.trigger or {},
         )
         return run, state

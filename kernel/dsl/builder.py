@@ -8,6 +8,7 @@ from typing import Any
 
 from kernel.dsl.agent_selector import read_selector
 from kernel.dsl.artifacts import ArtifactChecker
+from kernel.dsl.conditions import matrix_axes, read_when
 from kernel.dsl.durations import format_duration
 from kernel.dsl.errors import Reporter
 from kernel.dsl.expressions import check_expressions
@@ -46,8 +47,9 @@ JOB_KEYS = (
     "concurrency",
     "artifacts",
     "download_artifacts",
+    "when",
 )
-STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error")
+STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error", "when")
 
 
 def build_pipeline(doc: Document, report: Reporter) -> PipelineSpec | None:
@@ -199,7 +201,8 @@ class _PipelineBuilder:
             concurrency = self.fields.name(
                 (*path, "concurrency"), job["concurrency"], "concurrency key", NAME
             )
-        steps = self._steps((*path, "steps"), job["steps"], limit) if "steps" in job else ()
+        axes = matrix_axes(job.get("matrix"))
+        steps = self._steps((*path, "steps"), job["steps"], limit, axes) if "steps" in job else ()
         matrix = read_matrix(self.fields, (*path, "matrix"), job["matrix"]) if "matrix" in job else None
         artifacts = ()
         if "artifacts" in job:
@@ -211,6 +214,7 @@ class _PipelineBuilder:
             downloads = self.artifacts.read_downloads(
                 (*path, "download_artifacts"), job["download_artifacts"], name
             )
+        when = read_when(self.fields, (*path, "when"), job["when"], axes) if "when" in job else None
         if name is None:
             return ()
         spec = JobSpec(
@@ -225,6 +229,7 @@ class _PipelineBuilder:
             concurrency=concurrency,
             artifacts=artifacts,
             download_artifacts=downloads,
+            when=when,
         )
         jobs = expand_job(self.fields, path, spec, matrix) if matrix is not None else None
         if jobs is None:
@@ -272,14 +277,22 @@ class _PipelineBuilder:
             names.append(name)
         return tuple(names)
 
-    def _steps(self, path: Path, value: Any, limit: _Limit) -> tuple[StepSpec, ...]:
+    def _steps(self, path: Path, value: Any, limit: _Limit, axes: list[str] | None) -> tuple[StepSpec, ...]:
         items = self.fields.items(path, value, "step")
         names: dict[str, int] = {}
-        steps = [self._step((*path, index), item, index, names, limit) for index, item in enumerate(items)]
+        steps = [
+            self._step((*path, index), item, index, names, limit, axes) for index, item in enumerate(items)
+        ]
         return tuple(step for step in steps if step is not None)
 
     def _step(
-        self, path: Path, value: Any, index: int, names: dict[str, int], limit: _Limit
+        self,
+        path: Path,
+        value: Any,
+        index: int,
+        names: dict[str, int],
+        limit: _Limit,
+        axes: list[str] | None,
     ) -> StepSpec | None:
         step = self.fields.mapping(path, value, "a step", STEP_KEYS, required=("run",))
         if step is None:
@@ -295,9 +308,12 @@ class _PipelineBuilder:
         continue_on_error = False
         if "continue_on_error" in step:
             continue_on_error = self.fields.boolean((*path, "continue_on_error"), step["continue_on_error"])
+        when = read_when(self.fields, (*path, "when"), step["when"], axes) if "when" in step else None
         if name is None or run is None:
             return None
-        return StepSpec(name=name, run=run, env=env, timeout=timeout, continue_on_error=continue_on_error)
+        return StepSpec(
+            name=name, run=run, env=env, timeout=timeout, continue_on_error=continue_on_error, when=when
+        )
 
     def _unique_name(self, path: Path, mapping: dict, kind: str, seen: dict[str, int]) -> str | None:
         """The `name` of a stage, job or step; reports a bad or already used name."""

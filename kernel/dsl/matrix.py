@@ -81,7 +81,8 @@ def expand_job(fields: FieldReader, path: Path, job: JobSpec, matrix: Matrix) ->
             message = f"two combinations are both named {name!r}; avoid ',' and '=' in matrix values"
             fields.error(where, message, at_key=True)
             return None
-        jobs[name] = replace(job, name=name, env={**job.env, **matrix.env(combination)})
+        values = dict(zip(matrix.axes, combination, strict=True))
+        jobs[name] = replace(job, name=name, env={**job.env, **matrix.env(combination)}, matrix=values)
     return tuple(jobs.values())
 
 

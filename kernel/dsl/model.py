@@ -37,6 +37,7 @@ class StepSpec:
     env: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
     continue_on_error: bool = False
+    when: str | None = None  # a CEL condition (kernel.conditions)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class JobSpec:
     concurrency: str | None = None
     artifacts: tuple[ArtifactRule, ...] = ()
     download_artifacts: tuple[str, ...] = ()  # names, unpacked into the workspace before the first step
+    when: str | None = None  # a CEL condition (kernel.conditions)
+    matrix: dict[str, str] = field(default_factory=dict)  # axis -> value, set by the matrix expansion
 
 
 @dataclass(frozen=True)

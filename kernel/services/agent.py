@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ from kernel.agent_reports import AgentReports, JobResult, StepResult
 from kernel.agents import AgentRegistry
 from kernel.artifacts import ArtifactStore
 from kernel.auth import TokenService
+from kernel.conditions import context
 from kernel.dsl.expressions import secret_names, substitute
 from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
@@ -70,6 +72,11 @@ def assignment_pb(
     def clear(text: str) -> str:
         return substitute(text, lambda namespace, name: values.get(name) if namespace == "secrets" else None)
 
+    # Conditions see the env as stored: `${{ secrets.X }}` stays a reference there.
+    context_json = ""
+    if any(s.when for s in steps):
+        context_json = json.dumps(context(run.variables, job.env, job.matrix, run.trigger))
+
     return agent_pb2.JobAssignment(
         job_run_id=job.id,
         pipeline_run_id=run.id,
@@ -80,6 +87,7 @@ def assignment_pb(
         attempt=job.attempt,
         env={k: clear(str(v)) for k, v in (job.env or {}).items()},
         timeout_seconds=job.timeout_seconds or 0.0,
+        context_json=context_json,
         steps=[
             agent_pb2.StepAssignment(
                 step_run_id=s.id,
@@ -89,6 +97,7 @@ def assignment_pb(
                 env={k: clear(str(v)) for k, v in s.env.items()},
                 timeout_seconds=s.timeout_seconds or 0.0,
                 continue_on_error=s.continue_on_error,
+                when=s.when or "",
             )
             for s in steps
         ],

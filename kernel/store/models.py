@@ -172,6 +172,9 @@ class JobRun(Base):
     # [{name, path, expire_days}, ...] uploaded after the steps; artifact names unpacked before them.
     artifacts: Mapped[list[Any]] = mapped_column(default=list)
     download_artifacts: Mapped[list[Any]] = mapped_column(default=list)
+    # The job's CEL `when` condition (None: always, after its dependencies succeeded) and matrix values.
+    when: Mapped[str | None] = mapped_column(Text)
+    matrix: Mapped[dict[str, Any]] = mapped_column(default=dict)
     agent_id: Mapped[str | None] = mapped_column(String(36))
     lease_expires_at: Mapped[datetime | None]
     # Set when a stage/pipeline deadline or a user cancel asked the agent to stop this job.
@@ -197,6 +200,8 @@ class StepRun(Base):
     env: Mapped[dict[str, Any]] = mapped_column(default=dict)
     timeout_seconds: Mapped[float | None]
     continue_on_error: Mapped[bool] = mapped_column(default=False)
+    # The step's CEL `when` condition, evaluated by the agent; None runs it unless an earlier step failed.
+    when: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="PENDING")
     message: Mapped[str] = mapped_column(Text, default="")
     exit_code: Mapped[int | None]

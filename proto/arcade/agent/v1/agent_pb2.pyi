@@ -162,7 +162,7 @@ class ConnectRequest(_message.Message):
         ...
 
 class StepAssignment(_message.Message):
-    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error')
+    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error', 'when')
 
     class EnvEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -180,6 +180,7 @@ class StepAssignment(_message.Message):
     ENV_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     CONTINUE_ON_ERROR_FIELD_NUMBER: _ClassVar[int]
+    WHEN_FIELD_NUMBER: _ClassVar[int]
     step_run_id: str
     index: int
     name: str
@@ -187,12 +188,13 @@ class StepAssignment(_message.Message):
     env: _containers.ScalarMap[str, str]
     timeout_seconds: float
     continue_on_error: bool
+    when: str
 
-    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=...) -> None:
+    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=..., when: _Optional[str]=...) -> None:
         ...
 
 class JobAssignment(_message.Message):
-    __slots__ = ('job_run_id', 'pipeline_run_id', 'pipeline_name', 'run_number', 'job_name', 'stage', 'attempt', 'env', 'steps', 'timeout_seconds', 'artifacts', 'download_artifacts')
+    __slots__ = ('job_run_id', 'pipeline_run_id', 'pipeline_name', 'run_number', 'job_name', 'stage', 'attempt', 'env', 'steps', 'timeout_seconds', 'context_json', 'artifacts', 'download_artifacts')
 
     class EnvEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -213,6 +215,7 @@ class JobAssignment(_message.Message):
     ENV_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_JSON_FIELD_NUMBER: _ClassVar[int]
     ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     DOWNLOAD_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     job_run_id: str
@@ -225,10 +228,11 @@ class JobAssignment(_message.Message):
     env: _containers.ScalarMap[str, str]
     steps: _containers.RepeatedCompositeFieldContainer[StepAssignment]
     timeout_seconds: float
+    context_json: str
     artifacts: _containers.RepeatedCompositeFieldContainer[ArtifactRule]
     download_artifacts: _containers.RepeatedScalarFieldContainer[str]
 
-    def __init__(self, job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., run_number: _Optional[int]=..., job_name: _Optional[str]=..., stage: _Optional[str]=..., attempt: _Optional[int]=..., env: _Optional[_Mapping[str, str]]=..., steps: _Optional[_Iterable[_Union[StepAssignment, _Mapping]]]=..., timeout_seconds: _Optional[float]=..., artifacts: _Optional[_Iterable[_Union[ArtifactRule, _Mapping]]]=..., download_artifacts: _Optional[_Iterable[str]]=...) -> None:
+    def __init__(self, job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., pipeline_name: _Optional[str]=..., run_number: _Optional[int]=..., job_name: _Optional[str]=..., stage: _Optional[str]=..., attempt: _Optional[int]=..., env: _Optional[_Mapping[str, str]]=..., steps: _Optional[_Iterable[_Union[StepAssignment, _Mapping]]]=..., timeout_seconds: _Optional[float]=..., context_json: _Optional[str]=..., artifacts: _Optional[_Iterable[_Union[ArtifactRule, _Mapping]]]=..., download_artifacts: _Optional[_Iterable[str]]=...) -> None:
         ...
 
 class ArtifactRule(_message.Message):
