@@ -92,6 +92,8 @@ def create_run(
                 timeout_seconds=job.timeout,
                 continue_on_error=job.continue_on_error,
                 concurrency=job.concurrency,
+                max_attempts=job.retry.max_attempts,
+                retry_delay_seconds=job.retry.delay,
             )
             job_index += 1
             tx.session.add(job_row)

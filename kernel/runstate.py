@@ -1,8 +1,13 @@
-"""Loading a run's planner state from the store, keeping the parts of its jobs that never change."""
+"""Loading a run's planner state from the store, keeping the parts of its jobs that never change.
+
+Only the latest attempt of each job is loaded: earlier attempts are history, not state.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -21,10 +26,17 @@ class _StaticJob:
     index: int
     depends_on: tuple[str, ...]
     continue_on_error: bool
+    attempt: int
+    max_attempt: int
+    retry_delay: float
+    not_before: datetime | None
 
 
 class RunStateLoader:
-    """Per active run, the static part of its jobs is read once; each load then reads only statuses."""
+    """Per active run, the static part of its jobs is read once; each load then reads only statuses.
+
+    A new attempt is a new row: an id the cache does not know makes it read the static part again.
+    """
 
     def __init__(self) -> None:
         self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
@@ -36,18 +48,36 @@ class RunStateLoader:
     def forget(self, run_id: str) -> None:
         self._static_jobs.pop(run_id, None)
 
-    def _static(self, tx: Tx, run_id: str) -> dict[str, _StaticJob]:
+    def _static(self, tx: Tx, run_id: str, job_ids: Iterable[str]) -> dict[str, _StaticJob]:
         cached = self._static_jobs.get(run_id)
-        if cached is None:
+        if cached is None or any(job_id not in cached for job_id in job_ids):
             J = models.JobRun
             rows = tx.session.execute(
-                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error).where(
-                    J.run_id == run_id
-                )
+                select(
+                    J.id,
+                    J.name,
+                    J.stage_index,
+                    J.index,
+                    J.depends_on,
+                    J.continue_on_error,
+                    J.attempt,
+                    J.first_attempt,
+                    J.max_attempts,
+                    J.retry_delay_seconds,
+                    J.not_before,
+                ).where(J.run_id == run_id, J.superseded_by.is_(None))
             ).all()
             cached = {
                 r.id: _StaticJob(
-                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error
+                    r.name,
+                    r.stage_index,
+                    r.index,
+                    tuple(r.depends_on or ()),
+                    r.continue_on_error,
+                    r.attempt,
+                    r.first_attempt + r.max_attempts - 1,
+                    r.retry_delay_seconds,
+                    r.not_before,
                 )
                 for r in rows
             }
@@ -60,11 +90,13 @@ class RunStateLoader:
             self._static_jobs.pop(run_id, None)
             return None
         stages = tx.session.scalars(select(models.StageRun).where(models.StageRun.run_id == run_id)).all()
-        static = self._static(tx, run_id)
         J = models.JobRun
         rows = tx.session.execute(
-            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(J.run_id == run_id)
+            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(
+                J.run_id == run_id, J.superseded_by.is_(None)
+            )
         ).all()
+        static = self._static(tx, run_id, (r.id for r in rows))
         jobs = []
         for r in rows:
             fixed = static[r.id]
@@ -80,6 +112,10 @@ class RunStateLoader:
                     assigned=r.agent_id is not None and r.status in ACTIVE_JOB,
                     stopping=r.cancel_status is not None,
                     message=r.message,
+                    attempt=fixed.attempt,
+                    max_attempt=fixed.max_attempt,
+                    retry_delay=fixed.retry_delay,
+                    not_before=fixed.not_before,
                 )
             )
         state = planner.RunState(

@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("run")
         p.add_argument("--stage", required=True, help="the gated stage's name")
         p.add_argument("--comment", default="", help="recorded with the decision")
+    p = _command(sub, "rerun", ops.cmd_rerun, "rerun a job that failed, timed out or was cancelled")
+    p.add_argument("run", help="run id, id prefix or PIPELINE#NUMBER")
+    p.add_argument("--job", required=True, help="the job's name (the jobs waiting for it run again too)")
     _command(sub, "agents", ops.cmd_agents, "list agents")
 
     secret = sub.add_parser("secret", help="manage secrets").add_subparsers(dest="action", required=True)

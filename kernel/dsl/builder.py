@@ -18,11 +18,13 @@ from kernel.dsl.model import (
     DEFAULT_TIMEOUT_SECONDS,
     JobSpec,
     PipelineSpec,
+    RetrySpec,
     RunMode,
     Selector,
     StageSpec,
     StepSpec,
 )
+from kernel.dsl.retry import read_retry
 from kernel.dsl.triggers import read_triggers
 from kernel.dsl.yamlpos import Document, Path
 
@@ -42,6 +44,7 @@ JOB_KEYS = (
     "continue_on_error",
     "matrix",
     "concurrency",
+    "retry",
 )
 STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error")
 
@@ -188,6 +191,7 @@ class _PipelineBuilder:
             concurrency = self.fields.name(
                 (*path, "concurrency"), job["concurrency"], "concurrency key", NAME
             )
+        retry = read_retry(self.fields, (*path, "retry"), job["retry"]) if "retry" in job else RetrySpec()
         steps = self._steps((*path, "steps"), job["steps"], limit) if "steps" in job else ()
         matrix = read_matrix(self.fields, (*path, "matrix"), job["matrix"]) if "matrix" in job else None
         if name is None:
@@ -202,6 +206,7 @@ class _PipelineBuilder:
             agent_selector=selector,
             continue_on_error=continue_on_error,
             concurrency=concurrency,
+            retry=retry,
         )
         jobs = expand_job(self.fields, path, spec, matrix) if matrix is not None else None
         if jobs is None:

@@ -37,6 +37,14 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class RetrySpec:
+    """How often a job that failed by itself is tried again, and after what wait (seconds)."""
+
+    max_attempts: int = 1
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
 class JobSpec:
     name: str
     stage: str
@@ -47,6 +55,7 @@ class JobSpec:
     agent_selector: Selector = field(default_factory=Selector)
     continue_on_error: bool = False
     concurrency: str | None = None
+    retry: RetrySpec = RetrySpec()
 
 
 @dataclass(frozen=True)

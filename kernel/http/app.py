@@ -17,6 +17,7 @@ from kernel.auth import bearer
 from kernel.errors import Unauthenticated
 from kernel.http.approvals import ApprovalRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
+from kernel.http.reruns import RerunRoutes
 from kernel.http.routes import Api
 from kernel.http.secrets import SecretRoutes
 from kernel.http.webhooks import WEBHOOK_PREFIX, Webhooks
@@ -115,6 +116,7 @@ def build_app(kernel: Kernel) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         *api.routes(),
         *ApprovalRoutes(kernel).routes(),
+        *RerunRoutes(kernel).routes(),
         *SecretRoutes(kernel).routes(),
         *Webhooks(kernel).routes(),
     ]

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import grpc
 
+from kernel.auth import TokenService
 from kernel.engine import RunEngine
+from kernel.errors import InvalidInput
 from kernel.logstore import LogStore
 from kernel.queries import RunQueries
-from kernel.services.convert import lines_pb, step_pb
+from kernel.services.auth import principal_of
+from kernel.services.convert import job_pb, lines_pb, step_pb
 from kernel.services.errors import unary
 from kernel.status import Status
 from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
 
 
 class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
-    def __init__(self, queries: RunQueries, engine: RunEngine, logs: LogStore) -> None:
+    def __init__(self, queries: RunQueries, engine: RunEngine, logs: LogStore, tokens: TokenService) -> None:
         self.queries = queries
         self.engine = engine
         self.logs = logs
+        self.tokens = tokens
 
     @unary
     async def GetStepRun(
@@ -52,3 +56,18 @@ class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
         if lines and request.limit and len(lines) == request.limit:
             complete = complete and lines[-1].seq >= step.log_seq
         return steprun_pb2.GetStepRunLogResponse(lines=lines_pb(lines), complete=complete)
+
+    @unary
+    async def RetryStepRun(
+        self, request: steprun_pb2.RetryStepRunRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.RetryStepRunResponse:
+        if request.step_run_id:
+            job_run_id = self.queries.step(request.step_run_id).job_run_id
+        elif request.job_run_id:
+            job_run_id = request.job_run_id
+        else:
+            raise InvalidInput("RetryStepRun: give step_run_id or job_run_id")
+        job, _ = self.queries.job(job_run_id)
+        who = principal_of(self.tokens, context).label
+        new_id = self.engine.rerun_job(job.run_id, job.name, who)
+        return steprun_pb2.RetryStepRunResponse(job_run=job_pb(*self.queries.job(new_id)))

@@ -26,6 +26,7 @@ class StepRunServiceStub(object):
         self.ListStepRuns = channel.unary_unary('/arcade.steprun.v1.StepRunService/ListStepRuns', request_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsRequest.SerializeToString, response_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsResponse.FromString, _registered_method=True)
         self.CancelStepRun = channel.unary_unary('/arcade.steprun.v1.StepRunService/CancelStepRun', request_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunRequest.SerializeToString, response_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunResponse.FromString, _registered_method=True)
         self.GetStepRunLog = channel.unary_unary('/arcade.steprun.v1.StepRunService/GetStepRunLog', request_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogRequest.SerializeToString, response_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogResponse.FromString, _registered_method=True)
+        self.RetryStepRun = channel.unary_unary('/arcade.steprun.v1.StepRunService/RetryStepRun', request_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunRequest.SerializeToString, response_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunResponse.FromString, _registered_method=True)
 
 class StepRunServiceServicer(object):
     """Missing associated documentation comment in .proto file."""
@@ -55,8 +56,16 @@ class StepRunServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RetryStepRun(self, request, context):
+        """Reruns the job of a step run (or a job run) that ended FAILED, TIMEOUT or CANCELLED: its latest
+        attempt and every finished job that waits for it get a new attempt; a finished run goes on.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 def add_StepRunServiceServicer_to_server(servicer, server):
-    rpc_method_handlers = {'GetStepRun': grpc.unary_unary_rpc_method_handler(servicer.GetStepRun, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunResponse.SerializeToString), 'ListStepRuns': grpc.unary_unary_rpc_method_handler(servicer.ListStepRuns, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsResponse.SerializeToString), 'CancelStepRun': grpc.unary_unary_rpc_method_handler(servicer.CancelStepRun, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunResponse.SerializeToString), 'GetStepRunLog': grpc.unary_unary_rpc_method_handler(servicer.GetStepRunLog, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogResponse.SerializeToString)}
+    rpc_method_handlers = {'GetStepRun': grpc.unary_unary_rpc_method_handler(servicer.GetStepRun, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunResponse.SerializeToString), 'ListStepRuns': grpc.unary_unary_rpc_method_handler(servicer.ListStepRuns, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.ListStepRunsResponse.SerializeToString), 'CancelStepRun': grpc.unary_unary_rpc_method_handler(servicer.CancelStepRun, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.CancelStepRunResponse.SerializeToString), 'GetStepRunLog': grpc.unary_unary_rpc_method_handler(servicer.GetStepRunLog, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogResponse.SerializeToString), 'RetryStepRun': grpc.unary_unary_rpc_method_handler(servicer.RetryStepRun, request_deserializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunRequest.FromString, response_serializer=arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunResponse.SerializeToString)}
     generic_handler = grpc.method_handlers_generic_handler('arcade.steprun.v1.StepRunService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
     server.add_registered_method_handlers('arcade.steprun.v1.StepRunService', rpc_method_handlers)
@@ -79,3 +88,7 @@ class StepRunService(object):
     @staticmethod
     def GetStepRunLog(request, target, options=(), channel_credentials=None, call_credentials=None, insecure=False, compression=None, wait_for_ready=None, timeout=None, metadata=None):
         return grpc.experimental.unary_unary(request, target, '/arcade.steprun.v1.StepRunService/GetStepRunLog', arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogRequest.SerializeToString, arcade_dot_steprun_dot_v1_dot_steprun__pb2.GetStepRunLogResponse.FromString, options, channel_credentials, insecure, call_credentials, compression, wait_for_ready, timeout, metadata, _registered_method=True)
+
+    @staticmethod
+    def RetryStepRun(request, target, options=(), channel_credentials=None, call_credentials=None, insecure=False, compression=None, wait_for_ready=None, timeout=None, metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/arcade.steprun.v1.StepRunService/RetryStepRun', arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunRequest.SerializeToString, arcade_dot_steprun_dot_v1_dot_steprun__pb2.RetryStepRunResponse.FromString, options, channel_credentials, insecure, call_credentials, compression, wait_for_ready, timeout, metadata, _registered_method=True)
