@@ -146,7 +146,8 @@ def cmd_rerun(args: argparse.Namespace) -> int:
         print_json(job)
     else:
         run = job["run"]
-        print(f"rerunning job '{job['name']}' of {describe_run(run)} (attempt {job['attempt']}); run is {run['status']}")
+        attempt = f"attempt {job['attempt']}"
+        print(f"rerunning job '{job['name']}' of {describe_run(run)} ({attempt}); run is {run['status']}")
     return EXIT_OK
 
 

@@ -5,6 +5,8 @@ No agent process: the test plays the agent through AgentReports and calls `recon
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -13,6 +15,7 @@ from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, NotFound
 from kernel.events import EventBus
 from kernel.hub import AgentHub
+from kernel.jobs import utcnow
 from kernel.journal import Journal
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import PipelineCatalog
@@ -195,3 +198,18 @@ def test_rerun_makes_new_attempts_of_the_job_and_its_dependents_and_reopens_the_
     run = k.run(run_id)
     assert run.status == "SUCCESS" and run.finished_at is not None
     assert [j.status for j in k.attempts(run_id, "compile")] == ["FAILED", "SUCCESS"]
+
+
+def test_a_started_job_whose_agent_lost_its_lease_is_retried(k):
+    run_id = k.trigger(FLAKY)
+    with k.journal.transaction() as tx:
+        tx.session.add(models.Agent(id=AGENT, name="a1", registered_at=utcnow()))
+    first = k.start(run_id, "flaky")
+    with k.journal.transaction() as tx:
+        tx.session.get(models.JobRun, first).lease_expires_at = utcnow() - timedelta(seconds=1)
+    k.engine.wake(k.engine.dispatcher.expire_leases(utcnow()))
+    k.engine.reconcile()
+    lost, second = k.attempts(run_id, "flaky")
+    assert lost.status == "FAILED" and lost.message.startswith("lease expired: agent 'a1'")
+    assert second.attempt == 2 and second.status == "QUEUED"
+    assert k.events(run_id, "job.retrying")[0].message.startswith("attempt 2 of 3 after: lease expired")
