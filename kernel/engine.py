@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from kernel import planner
+from kernel.attempts import may_retry, rerun_job, retry_job
 from kernel.dispatch import Dispatcher
 from kernel.dsl.model import PipelineSpec
 from kernel.errors import FailedPrecondition, InvalidInput, NotFound
@@ -157,6 +158,8 @@ class RunEngine:
             if pending is not None:
                 return False
             self._no_pending.add(run_id)
+        if may_retry(tx, run_id):  # a job that just failed may get another attempt
+            return False
         active = tx.session.execute(
             select(J.id).where(J.run_id == run_id, J.status.in_(ACTIVE_JOB)).limit(1)
         ).first()
@@ -210,6 +213,10 @@ class RunEngine:
                     message=run.message,
                     payload={"stage": stage.name},
                 )
+        for job_id, retry in plan.retry.items():
+            retry_job(tx, job_id, retry)
+        if plan.retry:
+            self._no_pending.discard(run.id)  # the new attempts are PENDING
         if plan.queue:
             session.execute(
                 update(models.JobRun)
@@ -221,6 +228,12 @@ class RunEngine:
         for job_id, reason in plan.skip.items():
             self._finish(tx, run.id, job_id, Status.SKIPPED, reason, now, never_started=Status.SKIPPED)
         for job_id, reason in plan.fail.items():
+            # The kernel decided it (its `when` cannot be evaluated): marked like a stop, so never retried.
+            session.execute(
+                update(models.JobRun)
+                .where(models.JobRun.id == job_id)
+                .values(cancel_status=Status.FAILED.value, cancel_reason=reason)
+            )
             self._finish(tx, run.id, job_id, Status.FAILED, reason, now, never_started=Status.SKIPPED)
         for job_id, stop in plan.stop.items():
             if job_id in assigned:
@@ -240,6 +253,10 @@ class RunEngine:
                     message = Cancel(job_id, stop.status, stop.reason)
                     tx.call_after_commit(lambda c=connection, m=message: c.send(m))
             else:
+                # Recorded like a stop through the agent: the kernel ended it, so it is never retried.
+                job = session.get(models.JobRun, job_id)
+                assert job is not None
+                job.cancel_status, job.cancel_reason = stop.status.value, stop.reason
                 self._finish(tx, run.id, job_id, stop.status, stop.reason, now, never_started=stop.status)
         if plan.run_status is not None and plan.run_status.value != run.status:
             run.status = plan.run_status.value
@@ -374,6 +391,23 @@ class RunEngine:
         else:
             reason = f"stage '{stage_name}' rejected by {by}" + (f": {comment}" if comment else "")
             self.cancel_run(run_id, reason)
+
+    def rerun_job(self, run_id: str, job_name: str, by: str) -> str:
+        """A new attempt of a job that did not succeed and of the finished jobs waiting for it (see
+        kernel.attempts.rerun_job); returns the new attempt's id."""
+        try:
+            with self.journal.transaction() as tx:
+                loaded = self.states.load(tx, run_id)
+                if loaded is None:
+                    raise NotFound(f"run '{run_id}' not found")
+                run, state = loaded
+                job_run_id = rerun_job(tx, run, state, job_name, by, utcnow()).id
+        finally:
+            # Loading a finished run cached its jobs; the new attempts are read on the next load anyway.
+            self.states.forget(run_id)
+        self._no_pending.discard(run_id)
+        self.wake([run_id])
+        return job_run_id
 
     def cancel_job(self, job_run_id: str, reason: str) -> None:
         """Stop one job (CancelStepRun): its running step is killed and the job ends CANCELLED."""

@@ -81,7 +81,7 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
         PipelineServicer(kernel.pipelines, kernel.engine, kernel.queries, kernel.tokens), server
     )
     steprun_pb2_grpc.add_StepRunServiceServicer_to_server(
-        StepRunServicer(kernel.queries, kernel.engine, kernel.logs, kernel.artifacts), server
+        StepRunServicer(kernel.queries, kernel.engine, kernel.logs, kernel.artifacts, kernel.tokens), server
     )
     stream_pb2_grpc.add_StreamServiceServicer_to_server(
         StreamServicer(kernel.db, kernel.bus, kernel.queries, kernel.logs, kernel.agents), server

@@ -12,12 +12,16 @@ Rules (DESIGN §2, §4):
   unfinished in their scope with TIMEOUT and a message naming the level and the limit.
 - A run is finished when every job is final: CANCELLED if it was cancelled, FAILED if any job failed
   without `continue_on_error`, SUCCESS otherwise.
+- The planner sees only the latest attempt of each job. An attempt that ended FAILED or TIMEOUT by itself
+  (the kernel did not stop it: no cancel, no stage or pipeline deadline) gets another attempt while its
+  `retry` allows; the new attempt waits PENDING for the retry delay, and until then the job counts as
+  pending for its dependents and for the run's status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,8 +45,15 @@ class JobState:
     continue_on_error: bool = False
     # An agent holds the job (dispatched or running): stopping it needs the agent.
     assigned: bool = False
+    # The kernel asked the job to stop (cancel or deadline); on a final job: the kernel ended it.
     stopping: bool = False
     message: str = ""
+    attempt: int = 1
+    # Automatic retries may go on up to this attempt number.
+    max_attempt: int = 1
+    retry_delay: float = 0.0
+    # A retry is not queued before this time (its delay).
+    not_before: datetime | None = None
     when: str | None = None
     # Only read when `when` is set: the job's env as stored and its matrix values.
     env: Mapping[str, str] = field(default_factory=dict)
@@ -94,6 +105,15 @@ class Stop:
     reason: str
 
 
+@dataclass(frozen=True)
+class Retry:
+    """Start attempt `attempt` of a job that failed by itself; it may be queued from `not_before` on."""
+
+    attempt: int
+    not_before: datetime
+    message: str
+
+
 @dataclass
 class Plan:
     queue: list[str] = field(default_factory=list)
@@ -101,6 +121,7 @@ class Plan:
     # Jobs that never start and end FAILED (their `when` could not be evaluated), with the reason.
     fail: dict[str, str] = field(default_factory=dict)
     stop: dict[str, Stop] = field(default_factory=dict)
+    retry: dict[str, Retry] = field(default_factory=dict)
     stages_started: list[int] = field(default_factory=list)
     # Stages whose jobs are ready but wait for a manual approval, newly so.
     approvals_needed: list[int] = field(default_factory=list)
@@ -115,6 +136,7 @@ class Plan:
             or self.skip
             or self.fail
             or self.stop
+            or self.retry
             or self.stages_started
             or self.approvals_needed
             or self.run_status
@@ -193,26 +215,38 @@ def advance(run: RunState, now: datetime) -> Plan:
     if run.cancel_requested:
         _stop_unfinished(plan, run.jobs, Status.CANCELLED, run.cancel_reason)
     pending_deadlines = []
+    out_of_time: set[str] = set()  # jobs whose stage or pipeline deadline has passed
     for deadline, message, stages in _deadlines(run):
         scope = [job for job in run.jobs if stages is None or job.stage_index in stages]
         if now >= deadline:
+            out_of_time.update(job.id for job in scope)
             _stop_unfinished(plan, scope, Status.TIMEOUT, message)
             if stages is None and not plan.run_message:
                 plan.run_message = message
         elif any(not job.status.final for job in scope):
             pending_deadlines.append(deadline)
 
+    plan.retry = _retries(run, now, out_of_time)
+    if plan.retry:
+        # From here on a job about to get a new attempt counts as pending: dependents wait, the run goes on.
+        pending = [replace(job, status=Status.PENDING) if job.id in plan.retry else job for job in run.jobs]
+        run = replace(run, jobs=pending)
+        pending_deadlines += [retry.not_before for retry in plan.retry.values() if retry.not_before > now]
+
     started = {stage.index for stage in run.stages if stage.started_at is not None}
     jobs_by_id = {job.id: job for job in run.jobs}
     stages = {stage.index: stage for stage in run.stages}
     for job_id, (ready, bad) in _blockers(run).items():
-        if job_id in plan.stop:
+        if job_id in plan.stop or job_id in plan.retry:
             continue
         job = jobs_by_id[job_id]
         decides_itself = job.when is not None and conditions.uses_status(job.when)
         if bad is not None and not decides_itself:
             plan.skip[job_id] = f"skipped: '{bad.name}' did not succeed ({bad.status})"
         elif ready:
+            if job.not_before is not None and now < job.not_before:
+                pending_deadlines.append(job.not_before)
+                continue
             if job.when is not None and not _condition_holds(run, job, bad is None, plan):
                 continue
             stage = stages[job.stage_index]
@@ -246,6 +280,60 @@ def _condition_holds(run: RunState, job: JobState, upstream_ok: bool, plan: Plan
         return False
     plan.skip[job.id] = conditions.skipped_message(job.when)
     return False
+
+
+def _retries(run: RunState, now: datetime, out_of_time: set[str]) -> dict[str, Retry]:
+    """New attempts for the jobs whose latest attempt failed by itself and whose `retry` allows another."""
+    if run.cancel_requested:
+        return {}
+    retries = {}
+    for job in run.jobs:
+        if job.status not in (Status.FAILED, Status.TIMEOUT) or job.stopping or job.id in out_of_time:
+            continue
+        if job.attempt >= job.max_attempt:
+            continue
+        wait = f" in {format_duration(job.retry_delay)}" if job.retry_delay > 0 else ""
+        reason = job.message or f"job {str(job.status).lower()}"
+        retries[job.id] = Retry(
+            attempt=job.attempt + 1,
+            not_before=now + timedelta(seconds=job.retry_delay),
+            message=f"attempt {job.attempt + 1} of {job.max_attempt}{wait} after: {reason}",
+        )
+    return retries
+
+
+def dependents(run: RunState, job_id: str) -> list[str]:
+    """Ids of the jobs that wait for job `job_id`, directly or through other jobs, in pipeline order.
+
+    The same edges as the planner's: `depends_on`, else every job of the earlier stages, plus the job
+    before it in a serial stage.
+    """
+    ordered = sorted(run.jobs, key=lambda j: (j.stage_index, j.index))
+    serial = {stage.index for stage in run.stages if stage.run_mode == "serial"}
+    previous: dict[str, JobState] = {}
+    last_in_stage: dict[int, JobState] = {}
+    for job in ordered:
+        if job.stage_index in serial and job.stage_index in last_in_stage:
+            previous[job.id] = last_in_stage[job.stage_index]
+        last_in_stage[job.stage_index] = job
+    affected = {job.id: job for job in run.jobs if job.id == job_id}
+    changed = bool(affected)
+    while changed:
+        changed = False
+        names = {job.name for job in affected.values()}
+        lowest_stage = min(job.stage_index for job in affected.values())
+        for job in ordered:
+            if job.id in affected:
+                continue
+            waits = (
+                any(name in names for name in job.depends_on)
+                if job.depends_on
+                else job.stage_index > lowest_stage
+            )
+            if waits or (job.id in previous and previous[job.id].id in affected):
+                affected[job.id] = job
+                changed = True
+    return [job.id for job in ordered if job.id in affected and job.id != job_id]
 
 
 def _settle_run(run: RunState, plan: Plan) -> None:

@@ -60,7 +60,9 @@ class RunQueries:
             run = session.get(models.PipelineRun, run_id)
             assert run is not None
             jobs = session.scalars(
-                select(models.JobRun).where(models.JobRun.run_id == run_id).order_by(models.JobRun.index)
+                select(models.JobRun)
+                .where(models.JobRun.run_id == run_id)
+                .order_by(models.JobRun.index, models.JobRun.attempt)
             ).all()
             steps = session.scalars(
                 select(models.StepRun).where(models.StepRun.run_id == run_id).order_by(models.StepRun.index)
@@ -115,12 +117,12 @@ class RunQueries:
                 conditions.append(models.StepRun.job_run_id == job_run_id)
             return list(session.scalars(query.where(*conditions)))
 
-    def job_names(self, run_id: str) -> dict[str, tuple[str, str]]:
-        """step_run_id -> (job name, step name) for labelling log lines."""
+    def job_names(self, run_id: str) -> dict[str, tuple[str, str, int]]:
+        """step_run_id -> (job name, step name, job attempt) for labelling log lines."""
         with self.db.session() as session:
             rows = session.execute(
-                select(models.StepRun.id, models.JobRun.name, models.StepRun.name)
+                select(models.StepRun.id, models.JobRun.name, models.StepRun.name, models.JobRun.attempt)
                 .join(models.JobRun, models.JobRun.id == models.StepRun.job_run_id)
                 .where(models.StepRun.run_id == run_id)
             ).all()
-        return {step_id: (job, step) for step_id, job, step in rows}
+        return {step_id: (job, step, attempt) for step_id, job, step, attempt in rows}

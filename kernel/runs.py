@@ -99,6 +99,8 @@ def create_run(
                 download_artifacts=list(job.download_artifacts),
                 when=job.when,
                 matrix=dict(job.matrix),
+                max_attempts=job.retry.max_attempts,
+                retry_delay_seconds=job.retry.delay,
             )
             job_index += 1
             tx.session.add(job_row)

@@ -1,9 +1,13 @@
-"""Loading a run's planner state from the store, keeping the parts of its jobs that never change."""
+"""Loading a run's planner state from the store, keeping the parts of its jobs that never change.
+
+Only the latest attempt of each job is loaded: earlier attempts are history, not state.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -22,6 +26,10 @@ class _StaticJob:
     index: int
     depends_on: tuple[str, ...]
     continue_on_error: bool
+    attempt: int
+    max_attempt: int
+    retry_delay: float
+    not_before: datetime | None
     when: str | None = None
     # Kept only for jobs with a `when`, whose condition may read them.
     env: Mapping[str, str] = field(default_factory=dict)
@@ -29,7 +37,10 @@ class _StaticJob:
 
 
 class RunStateLoader:
-    """Per active run, the static part of its jobs is read once; each load then reads only statuses."""
+    """Per active run, the static part of its jobs is read once; each load then reads only statuses.
+
+    A new attempt is a new row: an id the cache does not know makes it read the static part again.
+    """
 
     def __init__(self) -> None:
         self._static_jobs: dict[str, dict[str, _StaticJob]] = {}
@@ -41,23 +52,45 @@ class RunStateLoader:
     def forget(self, run_id: str) -> None:
         self._static_jobs.pop(run_id, None)
 
-    def _static(self, tx: Tx, run_id: str) -> dict[str, _StaticJob]:
+    def _static(self, tx: Tx, run_id: str, job_ids: Iterable[str]) -> dict[str, _StaticJob]:
         cached = self._static_jobs.get(run_id)
-        if cached is None:
+        if cached is None or any(job_id not in cached for job_id in job_ids):
             J = models.JobRun
             rows = tx.session.execute(
-                select(J.id, J.name, J.stage_index, J.index, J.depends_on, J.continue_on_error, J.when).where(
-                    J.run_id == run_id
-                )
+                select(
+                    J.id,
+                    J.name,
+                    J.stage_index,
+                    J.index,
+                    J.depends_on,
+                    J.continue_on_error,
+                    J.attempt,
+                    J.first_attempt,
+                    J.max_attempts,
+                    J.retry_delay_seconds,
+                    J.not_before,
+                    J.when,
+                ).where(J.run_id == run_id, J.superseded_by.is_(None))
             ).all()
             cached = {
                 r.id: _StaticJob(
-                    r.name, r.stage_index, r.index, tuple(r.depends_on or ()), r.continue_on_error, r.when
+                    r.name,
+                    r.stage_index,
+                    r.index,
+                    tuple(r.depends_on or ()),
+                    r.continue_on_error,
+                    r.attempt,
+                    r.first_attempt + r.max_attempts - 1,
+                    r.retry_delay_seconds,
+                    r.not_before,
+                    r.when,
                 )
                 for r in rows
             }
             if any(job.when is not None for job in cached.values()):
-                conditional = select(J.id, J.env, J.matrix).where(J.run_id == run_id, J.when.is_not(None))
+                conditional = select(J.id, J.env, J.matrix).where(
+                    J.run_id == run_id, J.when.is_not(None), J.superseded_by.is_(None)
+                )
                 for r in tx.session.execute(conditional).all():
                     cached[r.id] = replace(cached[r.id], env=r.env or {}, matrix=r.matrix or {})
             self._static_jobs[run_id] = cached
@@ -69,11 +102,13 @@ class RunStateLoader:
             self._static_jobs.pop(run_id, None)
             return None
         stages = tx.session.scalars(select(models.StageRun).where(models.StageRun.run_id == run_id)).all()
-        static = self._static(tx, run_id)
         J = models.JobRun
         rows = tx.session.execute(
-            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(J.run_id == run_id)
+            select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(
+                J.run_id == run_id, J.superseded_by.is_(None)
+            )
         ).all()
+        static = self._static(tx, run_id, (r.id for r in rows))
         jobs = []
         for r in rows:
             fixed = static[r.id]
@@ -92,6 +127,10 @@ class RunStateLoader:
                     when=fixed.when,
                     env=fixed.env,
                     matrix=fixed.matrix,
+                    attempt=fixed.attempt,
+                    max_attempt=fixed.max_attempt,
+                    retry_delay=fixed.retry_delay,
+                    not_before=fixed.not_before,
                 )
             )
         state = planner.RunState(

@@ -126,10 +126,28 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{describe_run(run)}: {run['status']} {run['message']}")
     rows = [
-        (job["stage"], job["name"], job["status"], job["agent_id"] or "", job["message"])
+        (
+            job["stage"],
+            job["name"],
+            f"{job['attempt']} (superseded)" if job.get("superseded") else job["attempt"],
+            job["status"],
+            job["agent_id"] or "",
+            job["message"],
+        )
         for job in run["jobs"]
     ]
-    print_table(("STAGE", "JOB", "STATUS", "AGENT", "MESSAGE"), rows)
+    print_table(("STAGE", "JOB", "ATTEMPT", "STATUS", "AGENT", "MESSAGE"), rows)
+    return EXIT_OK
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    job = client(args).request("POST", f"/runs/{ref(args.run)}/jobs/{ref(args.job)}/rerun")
+    if args.json:
+        print_json(job)
+    else:
+        run = job["run"]
+        attempt = f"attempt {job['attempt']}"
+        print(f"rerunning job '{job['name']}' of {describe_run(run)} ({attempt}); run is {run['status']}")
     return EXIT_OK
 
 

@@ -55,7 +55,8 @@ class LogPrinter:
         self.color = stream.isatty()
 
     def line(self, item: dict[str, Any]) -> None:
-        prefix = f"[{item['job']}/{item['step']}]"
+        attempt = item.get("attempt", 1)
+        prefix = f"[{item['job']}/{item['step']}" + (f", attempt {attempt}]" if attempt > 1 else "]")
         if self.color:
             code = "31" if item["stream"] == "stderr" else "33" if item["stream"] == "system" else "36"
             prefix = f"\x1b[{code}m{prefix}\x1b[0m"

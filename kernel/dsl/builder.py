@@ -20,12 +20,14 @@ from kernel.dsl.model import (
     DEFAULT_TIMEOUT_SECONDS,
     JobSpec,
     PipelineSpec,
+    RetrySpec,
     RunMode,
     Selector,
     StageSpec,
     StepSpec,
 )
 from kernel.dsl.notify import read_notify
+from kernel.dsl.retry import read_retry
 from kernel.dsl.triggers import read_triggers
 from kernel.dsl.yamlpos import Document, Path
 
@@ -48,6 +50,7 @@ JOB_KEYS = (
     "artifacts",
     "download_artifacts",
     "when",
+    "retry",
 )
 STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error", "when")
 
@@ -202,6 +205,7 @@ class _PipelineBuilder:
                 (*path, "concurrency"), job["concurrency"], "concurrency key", NAME
             )
         axes = matrix_axes(job.get("matrix"))
+        retry = read_retry(self.fields, (*path, "retry"), job["retry"]) if "retry" in job else RetrySpec()
         steps = self._steps((*path, "steps"), job["steps"], limit, axes) if "steps" in job else ()
         matrix = read_matrix(self.fields, (*path, "matrix"), job["matrix"]) if "matrix" in job else None
         artifacts = ()
@@ -230,6 +234,7 @@ class _PipelineBuilder:
             artifacts=artifacts,
             download_artifacts=downloads,
             when=when,
+            retry=retry,
         )
         jobs = expand_job(self.fields, path, spec, matrix) if matrix is not None else None
         if jobs is None:

@@ -50,6 +50,14 @@ class ArtifactRule:
 
 
 @dataclass(frozen=True)
+class RetrySpec:
+    """How often a job that failed by itself is tried again, and after what wait (seconds)."""
+
+    max_attempts: int = 1
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
 class JobSpec:
     name: str
     stage: str
@@ -64,6 +72,7 @@ class JobSpec:
     download_artifacts: tuple[str, ...] = ()  # names, unpacked into the workspace before the first step
     when: str | None = None  # a CEL condition (kernel.conditions)
     matrix: dict[str, str] = field(default_factory=dict)  # axis -> value, set by the matrix expansion
+    retry: RetrySpec = RetrySpec()
 
 
 @dataclass(frozen=True)

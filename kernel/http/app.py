@@ -18,6 +18,7 @@ from kernel.errors import Unauthenticated
 from kernel.http.approvals import ApprovalRoutes
 from kernel.http.artifacts import ArtifactRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
+from kernel.http.reruns import RerunRoutes
 from kernel.http.routes import Api
 from kernel.http.secrets import SecretRoutes
 from kernel.http.webhooks import WEBHOOK_PREFIX, Webhooks
@@ -117,6 +118,7 @@ def build_app(kernel: Kernel) -> Starlette:
         *api.routes(),
         *ApprovalRoutes(kernel).routes(),
         *ArtifactRoutes(kernel).routes(),
+        *RerunRoutes(kernel).routes(),
         *SecretRoutes(kernel).routes(),
         *Webhooks(kernel).routes(),
     ]

@@ -161,13 +161,14 @@ class Api:
             async for batch in self.k.logs.follow_run(run_id, follow):
                 if batch.step_run_id not in names:
                     names.update(self.k.queries.job_names(run_id))
-                job, step = names.get(batch.step_run_id, ("", ""))
+                job, step, attempt = names.get(batch.step_run_id, ("", "", 1))
                 yield "".join(
                     json.dumps(
                         {
                             "type": "line",
                             "job": job,
                             "step": step,
+                            "attempt": attempt,
                             "step_run_id": batch.step_run_id,
                             "seq": line.seq,
                             "stream": line.stream,

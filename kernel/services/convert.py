@@ -132,6 +132,7 @@ def job_pb(job: models.JobRun, steps: Sequence[models.StepRun] = ()) -> types_pb
         start_time=timestamp(job.started_at),
         finish_time=timestamp(job.finished_at),
         steps=[step_pb(s) for s in steps],
+        superseded=job.superseded_by is not None,
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import grpc
 
 from kernel.artifacts import ArtifactStore
+from kernel.auth import TokenService
 from kernel.engine import RunEngine
+from kernel.errors import InvalidInput
 from kernel.logstore import LogStore
 from kernel.queries import RunQueries
-from kernel.services.convert import artifact_pb, lines_pb, step_pb
+from kernel.services.auth import principal_of
+from kernel.services.convert import artifact_pb, job_pb, lines_pb, step_pb
 from kernel.services.errors import unary
 from kernel.status import Status
 from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
@@ -16,12 +19,18 @@ from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
 
 class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
     def __init__(
-        self, queries: RunQueries, engine: RunEngine, logs: LogStore, artifacts: ArtifactStore
+        self,
+        queries: RunQueries,
+        engine: RunEngine,
+        logs: LogStore,
+        artifacts: ArtifactStore,
+        tokens: TokenService,
     ) -> None:
         self.queries = queries
         self.engine = engine
         self.logs = logs
         self.artifacts = artifacts
+        self.tokens = tokens
 
     @unary
     async def GetStepRun(
@@ -64,3 +73,17 @@ class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
         run_id = self.queries.resolve_run_id(request.pipeline_run_id) if request.pipeline_run_id else ""
         views = self.artifacts.list(run_id, request.job_run_id, request.step_run_id)
         return steprun_pb2.ListStepRunArtifactsResponse(artifacts=[artifact_pb(v) for v in views])
+
+    async def RetryStepRun(
+        self, request: steprun_pb2.RetryStepRunRequest, context: grpc.aio.ServicerContext
+    ) -> steprun_pb2.RetryStepRunResponse:
+        if request.step_run_id:
+            job_run_id = self.queries.step(request.step_run_id).job_run_id
+        elif request.job_run_id:
+            job_run_id = request.job_run_id
+        else:
+            raise InvalidInput("RetryStepRun: give step_run_id or job_run_id")
+        job, _ = self.queries.job(job_run_id)
+        who = principal_of(self.tokens, context).label
+        new_id = self.engine.rerun_job(job.run_id, job.name, who)
+        return steprun_pb2.RetryStepRunResponse(job_run=job_pb(*self.queries.job(new_id)))

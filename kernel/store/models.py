@@ -183,6 +183,15 @@ class JobRun(Base):
     queued_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Retries: the job's `retry` policy, and the attempt that began the current series of automatic
+    # retries (1, or the attempt a rerun made); retries go on up to first_attempt + max_attempts - 1.
+    max_attempts: Mapped[int] = mapped_column(Integer, default=1)
+    retry_delay_seconds: Mapped[float] = mapped_column(default=0.0)
+    first_attempt: Mapped[int] = mapped_column(Integer, default=1)
+    # The next attempt of this job, once there is one; only the latest attempt counts for the run.
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+    # A retry waits PENDING until then (its delay).
+    not_before: Mapped[datetime | None]
 
 
 class StepRun(Base):

@@ -96,3 +96,21 @@ class ListStepRunArtifactsResponse(_message.Message):
 
     def __init__(self, artifacts: _Optional[_Iterable[_Union[_types_pb2.Artifact, _Mapping]]]=...) -> None:
         ...
+
+class RetryStepRunRequest(_message.Message):
+    __slots__ = ('step_run_id', 'job_run_id')
+    STEP_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    step_run_id: str
+    job_run_id: str
+
+    def __init__(self, step_run_id: _Optional[str]=..., job_run_id: _Optional[str]=...) -> None:
+        ...
+
+class RetryStepRunResponse(_message.Message):
+    __slots__ = ('job_run',)
+    JOB_RUN_FIELD_NUMBER: _ClassVar[int]
+    job_run: _types_pb2.JobRun
+
+    def __init__(self, job_run: _Optional[_Union[_types_pb2.JobRun, _Mapping]]=...) -> None:
+        ...

@@ -217,7 +217,7 @@ class StepRun(_message.Message):
         ...
 
 class JobRun(_message.Message):
-    __slots__ = ('id', 'pipeline_run_id', 'name', 'stage', 'status', 'agent_id', 'attempt', 'exit_code', 'message', 'depends_on', 'agent_selector', 'queue_time', 'start_time', 'finish_time', 'steps')
+    __slots__ = ('id', 'pipeline_run_id', 'name', 'stage', 'status', 'agent_id', 'attempt', 'exit_code', 'message', 'depends_on', 'agent_selector', 'queue_time', 'start_time', 'finish_time', 'steps', 'superseded')
     ID_FIELD_NUMBER: _ClassVar[int]
     PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -233,6 +233,7 @@ class JobRun(_message.Message):
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     FINISH_TIME_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDED_FIELD_NUMBER: _ClassVar[int]
     id: str
     pipeline_run_id: str
     name: str
@@ -248,8 +249,9 @@ class JobRun(_message.Message):
     start_time: _timestamp_pb2.Timestamp
     finish_time: _timestamp_pb2.Timestamp
     steps: _containers.RepeatedCompositeFieldContainer[StepRun]
+    superseded: bool
 
-    def __init__(self, id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., name: _Optional[str]=..., stage: _Optional[str]=..., status: _Optional[_Union[JobRunStatus, str]]=..., agent_id: _Optional[str]=..., attempt: _Optional[int]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., depends_on: _Optional[_Iterable[str]]=..., agent_selector: _Optional[_Union[LabelSelector, _Mapping]]=..., queue_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]]=...) -> None:
+    def __init__(self, id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., name: _Optional[str]=..., stage: _Optional[str]=..., status: _Optional[_Union[JobRunStatus, str]]=..., agent_id: _Optional[str]=..., attempt: _Optional[int]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., depends_on: _Optional[_Iterable[str]]=..., agent_selector: _Optional[_Union[LabelSelector, _Mapping]]=..., queue_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]]=..., superseded: bool=...) -> None:
         ...
 
 class StageRun(_message.Message):
