@@ -74,6 +74,7 @@ class StepRunServicer(steprun_pb2_grpc.StepRunServiceServicer):
         views = self.artifacts.list(run_id, request.job_run_id, request.step_run_id)
         return steprun_pb2.ListStepRunArtifactsResponse(artifacts=[artifact_pb(v) for v in views])
 
+    @unary
     async def RetryStepRun(
         self, request: steprun_pb2.RetryStepRunRequest, context: grpc.aio.ServicerContext
     ) -> steprun_pb2.RetryStepRunResponse:
