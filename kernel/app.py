@@ -12,6 +12,7 @@ from kernel.agent_reports import AgentReports
 from kernel.agents import AgentRegistry
 from kernel.auth import TokenService
 from kernel.config import Settings, split_addr
+from kernel.crosskernel import CrossKernel
 from kernel.engine import RunEngine
 from kernel.events import EventBus
 from kernel.grpc_server import build_server
@@ -72,6 +73,12 @@ class Kernel:
         self.pipelines = PipelineCatalog(self.journal, on_schedule_change=self.cron.wake)
         self.queries = RunQueries(self.db)
         self.logs = LogStore(self.journal, self.metrics, self.masks)
+        # Other kernels may share a PostgreSQL database: hear what they commit (see kernel.crosskernel).
+        self.crosskernel: CrossKernel | None = None
+        if self.db.dialect == "postgresql":
+            self.crosskernel = CrossKernel(
+                self.db, self.journal, self.logs, self.engine, self.hub, on_pipeline_change=self.cron.wake
+            )
         self.grpc_port = 0
         self.http_port = 0
         self._grpc_server = None
@@ -90,6 +97,8 @@ class Kernel:
         from kernel.http.app import build_app  # the HTTP layer depends on a fully built kernel
 
         self.db.migrate()
+        if self.crosskernel is not None:
+            await self.crosskernel.start()
         await self.engine.start()
         await self.cron.start()
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
@@ -116,6 +125,8 @@ class Kernel:
             self._grpc_server = None
         await self.cron.stop()
         await self.engine.stop()
+        if self.crosskernel is not None:
+            await self.crosskernel.stop()
         self.db.dispose()
 
     async def serve_forever(self, stop: asyncio.Event) -> None:

@@ -65,6 +65,10 @@ class RunStateLoader:
         rows = tx.session.execute(
             select(J.id, J.status, J.agent_id, J.cancel_status, J.message).where(J.run_id == run_id)
         ).all()
+        if any(r.id not in static for r in rows):
+            # Jobs added to the run since it was cached (a retry's new attempt, maybe by another kernel).
+            self.forget(run_id)
+            static = self._static(tx, run_id)
         jobs = []
         for r in rows:
             fixed = static[r.id]
