@@ -99,7 +99,7 @@ class Kernel:
         self.db.migrate()
         if self.crosskernel is not None:
             await self.crosskernel.start()
-        await self.engine.start()
+        await self.engine.start(others_alive=self.crosskernel is not None and self.crosskernel.others_alive())
         await self.cron.start()
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
         await self._grpc_server.start()

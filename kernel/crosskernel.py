@@ -218,8 +218,24 @@ class CrossKernel:
 
     @property
     def application_name(self) -> str:
-        """How the listener's connection shows in pg_stat_activity."""
-        return f"arcade-kernel-{self.instance}"
+        """How the listener's connection shows in pg_stat_activity: the channel's hash, then the instance."""
+        return f"{self._kernels_prefix}{self.instance}"
+
+    @property
+    def _kernels_prefix(self) -> str:
+        return f"arcade-{self.channel.removeprefix('arcade_')}-"
+
+    def others_alive(self) -> bool:
+        """Whether another kernel listens on this installation's channel (so it serves agents)."""
+        with self.db.session() as session:
+            found = session.execute(
+                text(
+                    "SELECT 1 FROM pg_stat_activity WHERE starts_with(application_name, :prefix)"
+                    " AND application_name <> :mine LIMIT 1"
+                ),
+                {"prefix": self._kernels_prefix, "mine": self.application_name},
+            ).first()
+        return found is not None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()

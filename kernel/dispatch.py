@@ -36,27 +36,24 @@ class Dispatcher:
         self.heartbeat_timeout = heartbeat_timeout
         self.metrics = metrics
 
-    def grant_restart_grace(self, now: datetime) -> None:
+    def grant_restart_grace(self, now: datetime, others_alive: bool = False) -> None:
         """A starting kernel gives agents a heartbeat timeout to find it again before their leases lapse.
 
-        Only agents that went quiet: those still heartbeating to another kernel on this database keep the
-        leases it renews, and no lease is ever shortened.
+        With other kernels alive on the database, only agents heard from within the last heartbeat timeout
+        get it: an agent that died stays dead, however often some kernel restarts. No lease is shortened.
         """
         J, A = models.JobRun, models.Agent
         grace = now + timedelta(seconds=self.heartbeat_timeout)
-        quiet = select(A.id).where(
-            or_(
-                A.last_heartbeat_at.is_(None),
-                A.last_heartbeat_at < now - timedelta(seconds=self.heartbeat_timeout / 2),
-            )
+        lapsing = update(J).where(
+            J.status.in_(ACTIVE_JOB),
+            J.agent_id.is_not(None),
+            or_(J.lease_expires_at.is_(None), J.lease_expires_at < grace),
         )
+        if others_alive:
+            heard = select(A.id).where(A.last_heartbeat_at >= now - timedelta(seconds=self.heartbeat_timeout))
+            lapsing = lapsing.where(J.agent_id.in_(heard))
         with self.journal.transaction() as tx:
-            tx.session.execute(
-                update(J)
-                .where(J.status.in_(ACTIVE_JOB), J.agent_id.in_(quiet))
-                .where(or_(J.lease_expires_at.is_(None), J.lease_expires_at < grace))
-                .values(lease_expires_at=grace)
-            )
+            tx.session.execute(lapsing.values(lease_expires_at=grace))
 
     def expire_leases(self, now: datetime) -> set[str]:
         """End or re-queue the jobs whose leases lapsed; returns the runs that changed."""

@@ -70,13 +70,14 @@ class RunEngine:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
+    async def start(self, others_alive: bool = False) -> None:
+        """`others_alive`: other kernels serve agents from the same database (kernel.crosskernel)."""
         now = utcnow()
         with self.journal.transaction() as tx:
             active = tx.session.scalars(
                 select(models.PipelineRun.id).where(models.PipelineRun.status.in_(("PENDING", "RUNNING")))
             ).all()
-        self.dispatcher.grant_restart_grace(now)
+        self.dispatcher.grant_restart_grace(now, others_alive)
         self._dirty.update(active)
         self._task = asyncio.create_task(self._loop(), name="arcade-run-engine")
 

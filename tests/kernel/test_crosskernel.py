@@ -87,6 +87,7 @@ def test_events_logs_and_cancels_reach_the_other_kernel_even_after_its_listener_
         await a.cross.start()
         await b.cross.start()
         try:
+            assert a.cross.others_alive() and b.cross.others_alive()
             connection = b.hub.attach("agent-b")
             with (
                 a.journal.bus.subscribe("events") as a_events,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -154,3 +154,32 @@ def test_kernels_assign_one_at_a_time_so_a_concurrency_key_holds_across_them(dat
     finally:
         a.db.dispose()
         b.db.dispose()
+
+
+def test_a_starting_kernel_extends_no_dead_agents_lease_while_other_kernels_serve_agents(database):
+    url = database.engine.url.render_as_string(hide_password=False)
+    spec = "name: two\njobs:\n  - {name: x, steps: [{run: 'true'}]}\n  - {name: y, steps: [{run: 'true'}]}\n"
+    heard_job, dead_job = queued_jobs(database, spec)
+    kernel = Kernel(url, "heard")
+    try:
+        now = datetime.now(UTC)
+        lapsing = now - timedelta(seconds=1)
+        with database.session() as session, session.begin():
+            session.add(models.Agent(id="dead", name="dead", registered_at=now))
+            session.get(models.Agent, "heard").last_heartbeat_at = now
+            session.get(models.Agent, "dead").last_heartbeat_at = now - timedelta(seconds=3 * LEASE_SECONDS)
+            for job_id, agent in ((heard_job, "heard"), (dead_job, "dead")):
+                job = session.get(models.JobRun, job_id)
+                job.agent_id, job.lease_expires_at = agent, lapsing
+
+        def leases() -> dict[str, datetime]:
+            with database.session() as session:
+                return {j: session.get(models.JobRun, j).lease_expires_at for j in (heard_job, dead_job)}
+
+        kernel.dispatcher.grant_restart_grace(now, others_alive=True)
+        grace = now + timedelta(seconds=LEASE_SECONDS)
+        assert leases() == {heard_job: grace, dead_job: lapsing}
+        kernel.dispatcher.grant_restart_grace(now, others_alive=False)  # alone: every agent may come back
+        assert leases() == {heard_job: grace, dead_job: grace}
+    finally:
+        kernel.db.dispose()
