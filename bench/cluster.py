@@ -136,8 +136,11 @@ class Cluster:
         self.registration_token = self.http("POST", "/api/v1/tokens", {"kind": "agent"})["token"]
         log(f"kernel up: gRPC {self.grpc_target}, HTTP {self.http_url}, data {self.root}")
 
-    def start_agents(self, count: int, capacity: int = 1, labels: dict[str, str] | None = None) -> list[str]:
-        names = [f"bench-{len(self.procs) + i}" for i in range(count)]
+    def start_agents(
+        self, count: int, capacity: int = 1, labels: dict[str, str] | None = None, prefix: str = "bench"
+    ) -> list[str]:
+        """Agents named `PREFIX-N`: clusters sharing one database need distinct prefixes."""
+        names = [f"{prefix}-{len(self.procs) + i}" for i in range(count)]
         env = self._env()
         env["ARCADE_TOKEN"] = self.registration_token
         for name in names:

@@ -14,6 +14,7 @@ from kernel.errors import FailedPrecondition, NotFound
 from kernel.hub import Cancel
 from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
+from kernel.locks import NO_KEY_UPDATE, lock_job
 from kernel.metrics import KernelMetrics
 from kernel.status import Status
 from kernel.store import models
@@ -78,7 +79,12 @@ class AgentReports:
         now = utcnow()
         J = models.JobRun
         with self.journal.transaction() as tx:
-            jobs = tx.session.scalars(select(J).where(J.agent_id == agent_id, J.status.in_(ACTIVE_JOB))).all()
+            jobs = tx.session.scalars(
+                select(J)
+                .where(J.agent_id == agent_id, J.status.in_(ACTIVE_JOB))
+                .order_by(J.id)
+                .with_for_update(**NO_KEY_UPDATE)
+            ).all()
             for job in jobs:
                 if job.status == "QUEUED":
                     job.agent_id, job.lease_expires_at = None, None
@@ -94,7 +100,8 @@ class AgentReports:
         self.engine.wake(run_ids)
 
     def _owned_job(self, tx: Tx, agent_id: str, job_run_id: str) -> models.JobRun | None:
-        job = tx.session.get(models.JobRun, job_run_id)
+        # Locked: another kernel may be ending the job (lease expiry, cancel) at the same moment.
+        job = lock_job(tx.session, job_run_id)
         if job is None:
             raise NotFound(f"job run '{job_run_id}' not found")
         if job.agent_id != agent_id or Status(job.status).final:
@@ -138,7 +145,10 @@ class AgentReports:
                     "finished_at": result.finished_at or utcnow(),
                     "log_line_count": result.log_line_count,
                 }
-            tx.session.execute(update(S).where(S.id == result.step_run_id).values(**values))
+            # Unless another kernel ended the step (with its job) since it was read.
+            unfinished = (S.id == result.step_run_id, S.status.in_(("PENDING", "QUEUED", "RUNNING")))
+            if tx.session.execute(update(S).where(*unfinished).values(**values)).rowcount != 1:
+                return
             tx.emit(
                 "step.status",
                 run_id=row.run_id,

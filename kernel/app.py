@@ -14,6 +14,7 @@ from kernel.artifacts import ArtifactStore
 from kernel.auth import TokenService
 from kernel.blobstore import open_blob_store
 from kernel.config import Settings, split_addr
+from kernel.crosskernel import CrossKernel
 from kernel.engine import RunEngine
 from kernel.events import EventBus
 from kernel.extensions import allowed_names, build_plugin_manager
@@ -85,6 +86,12 @@ class Kernel:
         self.logs = LogStore(self.journal, self.metrics, self.masks)
         self.blobs = open_blob_store(settings)
         self.artifacts = ArtifactStore(self.journal, self.blobs)
+        # Other kernels may share a PostgreSQL database: hear what they commit (see kernel.crosskernel).
+        self.crosskernel: CrossKernel | None = None
+        if self.db.dialect == "postgresql":
+            self.crosskernel = CrossKernel(
+                self.db, self.journal, self.logs, self.engine, self.hub, on_pipeline_change=self.cron.wake
+            )
         self.grpc_port = 0
         self.http_port = 0
         self._grpc_server = None
@@ -103,7 +110,9 @@ class Kernel:
         from kernel.http.app import build_app  # the HTTP layer depends on a fully built kernel
 
         self.db.migrate()
-        await self.engine.start()
+        if self.crosskernel is not None:
+            await self.crosskernel.start()
+        await self.engine.start(others_alive=self.crosskernel is not None and self.crosskernel.others_alive())
         await self.cron.start()
         await self.artifacts.start()
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
@@ -132,6 +141,8 @@ class Kernel:
         await self.artifacts.stop()
         await self.engine.stop()
         await self.notifier.stop()
+        if self.crosskernel is not None:
+            await self.crosskernel.stop()
         self.db.dispose()
 
     async def serve_forever(self, stop: asyncio.Event) -> None:

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from kernel import scheduler
 from kernel.dsl.model import Selector
 from kernel.hub import AgentHub, Dispatch
 from kernel.jobs import ACTIVE_JOB, finish_job
 from kernel.journal import Journal
+from kernel.locks import NO_KEY_UPDATE, lock_dispatch
 from kernel.metrics import KernelMetrics
 from kernel.selectors import selector_from_dict
 from kernel.status import Status
@@ -35,10 +36,30 @@ class Dispatcher:
         self.heartbeat_timeout = heartbeat_timeout
         self.metrics = metrics
 
+    def grant_restart_grace(self, now: datetime, others_alive: bool = False) -> None:
+        """A starting kernel gives agents a heartbeat timeout to find it again before their leases lapse.
+
+        With other kernels alive on the database, only agents heard from within the last heartbeat timeout
+        get it: an agent that died stays dead, however often some kernel restarts. No lease is shortened.
+        """
+        J, A = models.JobRun, models.Agent
+        grace = now + timedelta(seconds=self.heartbeat_timeout)
+        lapsing = update(J).where(
+            J.status.in_(ACTIVE_JOB),
+            J.agent_id.is_not(None),
+            or_(J.lease_expires_at.is_(None), J.lease_expires_at < grace),
+        )
+        if others_alive:
+            heard = select(A.id).where(A.last_heartbeat_at >= now - timedelta(seconds=self.heartbeat_timeout))
+            lapsing = lapsing.where(J.agent_id.in_(heard))
+        with self.journal.transaction() as tx:
+            tx.session.execute(lapsing.values(lease_expires_at=grace))
+
     def expire_leases(self, now: datetime) -> set[str]:
         """End or re-queue the jobs whose leases lapsed; returns the runs that changed."""
         J = models.JobRun
         with self.journal.transaction() as tx:
+            lock_dispatch(tx.session)
             rows = tx.session.execute(
                 select(
                     J.id,
@@ -51,6 +72,8 @@ class Dispatcher:
                 )
                 .join(models.Agent, models.Agent.id == J.agent_id)
                 .where(J.status.in_(ACTIVE_JOB), J.lease_expires_at <= now)
+                .order_by(J.id)
+                .with_for_update(of=J, **NO_KEY_UPDATE)
             ).all()
             if not rows:
                 return set()
@@ -68,9 +91,13 @@ class Dispatcher:
             run_of = {r.id: r.run_id for r in rows}
             for outcome in scheduler.expired(leases, now, self.heartbeat_timeout):
                 if outcome.requeue:
-                    tx.session.execute(
-                        update(J).where(J.id == outcome.job_id).values(agent_id=None, lease_expires_at=None)
+                    requeued = tx.session.execute(
+                        update(J)
+                        .where(J.id == outcome.job_id, J.status == "QUEUED")
+                        .values(agent_id=None, lease_expires_at=None)
                     )
+                    if requeued.rowcount != 1:  # the agent reported it started meanwhile
+                        continue
                     tx.emit(
                         "job.requeued",
                         run_id=run_of[outcome.job_id],
@@ -92,6 +119,7 @@ class Dispatcher:
             return
         J = models.JobRun
         with self.journal.transaction() as tx:
+            lock_dispatch(tx.session)
             agents = tx.session.execute(
                 select(models.Agent.id, models.Agent.labels, models.Agent.capacity).where(
                     models.Agent.id.in_(connected)
@@ -149,12 +177,19 @@ class Dispatcher:
                 return
             run_of = {r.id: r.run_id for r in queued}
             lease = now + timedelta(seconds=self.heartbeat_timeout)
-            for assignment in assignments:
-                tx.session.execute(
+            sent = []
+            # In id order, as every writer of several job rows takes them: no lock cycles between kernels.
+            for assignment in sorted(assignments, key=lambda a: a.job_id):
+                # A second guard beside the dispatch lock: a job cancelled (or taken) since it was read
+                # is left alone.
+                taken = tx.session.execute(
                     update(J)
-                    .where(J.id == assignment.job_id)
+                    .where(J.id == assignment.job_id, J.agent_id.is_(None), J.status == "QUEUED")
                     .values(agent_id=assignment.agent_id, lease_expires_at=lease)
                 )
+                if taken.rowcount != 1:
+                    continue
+                sent.append(assignment)
                 tx.emit(
                     "job.assigned",
                     run_id=run_of[assignment.job_id],
@@ -162,7 +197,7 @@ class Dispatcher:
                     agent_id=assignment.agent_id,
                     status="QUEUED",
                 )
-        for assignment in assignments:
+        for assignment in sent:
             connection = self.hub.get(assignment.agent_id)
             if connection is not None:
                 connection.send(Dispatch(assignment.job_id))

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -24,6 +24,7 @@ from kernel.errors import FailedPrecondition, InvalidInput, NotFound
 from kernel.hub import AgentHub, Cancel
 from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
+from kernel.locks import lock_job, lock_run
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import find_pipeline, parse_or_raise
 from kernel.planner import APPROVED, DEFAULT_CANCEL_REASON, REJECTED, WAITING
@@ -72,18 +73,14 @@ class RunEngine:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
+    async def start(self, others_alive: bool = False) -> None:
+        """`others_alive`: other kernels serve agents from the same database (kernel.crosskernel)."""
         now = utcnow()
         with self.journal.transaction() as tx:
             active = tx.session.scalars(
                 select(models.PipelineRun.id).where(models.PipelineRun.status.in_(("PENDING", "RUNNING")))
             ).all()
-            # Agents need a heartbeat timeout to find a restarted kernel again before their leases lapse.
-            tx.session.execute(
-                update(models.JobRun)
-                .where(models.JobRun.status.in_(ACTIVE_JOB), models.JobRun.agent_id.is_not(None))
-                .values(lease_expires_at=now + timedelta(seconds=self.heartbeat_timeout))
-            )
+        self.dispatcher.grant_restart_grace(now, others_alive)
         self._dirty.update(active)
         self._task = asyncio.create_task(self._loop(), name="arcade-run-engine")
 
@@ -96,6 +93,17 @@ class RunEngine:
     def wake(self, run_ids: Iterable[str] = ()) -> None:
         self._dirty.update(run_ids)
         self._wake.set()
+
+    def changed_elsewhere(self, run_id: str, final: bool = False) -> None:
+        """Another kernel sharing the database changed the run: drop what is cached about it, and plan it
+        again unless it ended."""
+        self._no_pending.discard(run_id)
+        if final:
+            self.states.forget(run_id)
+            self._deadlines.pop(run_id, None)
+            self._wake.set()
+        else:
+            self.wake([run_id])
 
     async def _loop(self) -> None:
         while not self._stopping:
@@ -169,6 +177,8 @@ class RunEngine:
         """Apply one planner step to the run; True if anything changed. `full` skips the cheap check
         (a deadline fell due)."""
         with self.journal.transaction() as tx:
+            # Another kernel planning the same run waits here, then sees what this one did.
+            lock_run(tx.session, run_id)
             if not full and self.states.known(run_id) and self._nothing_to_plan(tx, run_id):
                 return False
             loaded = self.states.load(tx, run_id)
@@ -235,7 +245,7 @@ class RunEngine:
                 .values(cancel_status=Status.FAILED.value, cancel_reason=reason)
             )
             self._finish(tx, run.id, job_id, Status.FAILED, reason, now, never_started=Status.SKIPPED)
-        for job_id, stop in plan.stop.items():
+        for job_id, stop in sorted(plan.stop.items()):  # id order: no lock cycles with other kernels
             if job_id in assigned:
                 job = session.get(models.JobRun, job_id)
                 assert job is not None
@@ -340,7 +350,7 @@ class RunEngine:
 
     def cancel_run(self, run_id: str, reason: str = DEFAULT_CANCEL_REASON) -> None:
         with self.journal.transaction() as tx:
-            run = tx.session.get(models.PipelineRun, run_id)
+            run = lock_run(tx.session, run_id)
             if run is None:
                 raise NotFound(f"run '{run_id}' not found")
             if RunStatus(run.status).final:
@@ -354,7 +364,7 @@ class RunEngine:
     def decide_stage(self, run_id: str, stage_name: str, approve: bool, by: str, comment: str = "") -> None:
         """Approve or reject a stage's manual gate; a rejection cancels the rest of the run."""
         with self.journal.transaction() as tx:
-            run = tx.session.get(models.PipelineRun, run_id)
+            run = lock_run(tx.session, run_id)
             if run is None:
                 raise NotFound(f"run '{run_id}' not found")
             stage = tx.session.scalars(
@@ -412,7 +422,7 @@ class RunEngine:
     def cancel_job(self, job_run_id: str, reason: str) -> None:
         """Stop one job (CancelStepRun): its running step is killed and the job ends CANCELLED."""
         with self.journal.transaction() as tx:
-            job = tx.session.get(models.JobRun, job_run_id)
+            job = lock_job(tx.session, job_run_id)
             if job is None:
                 raise NotFound(f"job run '{job_run_id}' not found")
             if Status(job.status).final:
@@ -424,6 +434,15 @@ class RunEngine:
                 )
             elif job.cancel_status is None:
                 job.cancel_status, job.cancel_reason = Status.CANCELLED.value, reason
+                # Recorded, so a kernel the job's agent is connected to (maybe not this one) sends the cancel.
+                tx.emit(
+                    "job.stopping",
+                    run_id=job.run_id,
+                    job_run_id=job.id,
+                    status=Status.CANCELLED.value,
+                    message=reason,
+                    agent_id=job.agent_id,
+                )
                 connection = self.hub.get(job.agent_id)
                 if connection is not None:
                     message = Cancel(job.id, Status.CANCELLED, reason)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from kernel.journal import Tx
+from kernel.locks import lock_job
 from kernel.metrics import KernelMetrics
 from kernel.status import Status
 from kernel.store import models
@@ -32,9 +33,12 @@ def finish_job(
     """Give the job its final status; its unfinished steps end too. Returns the job's run id.
 
     A step that was running ends with the job's status; steps that never started get `never_started`.
+    A job that already ended (another kernel was first) keeps its status.
     """
-    job = tx.session.get(models.JobRun, job_id)
+    job = lock_job(tx.session, job_id)
     assert job is not None
+    if Status(job.status).final:
+        return job.run_id
     job.status, job.message, job.finished_at = status.value, message, now
     job.lease_expires_at = None
     if exit_code is not None:

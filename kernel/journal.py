@@ -68,6 +68,9 @@ class Journal:
     def __init__(self, db: Database, bus: EventBus) -> None:
         self.db = db
         self.bus = bus
+        # Called last inside every transaction, once its events have ids (kernel.crosskernel tells the other
+        # kernels sharing the database about them).
+        self.before_commit: Callable[[Tx], None] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -77,6 +80,8 @@ class Journal:
                 yield tx
                 if tx.events:
                     session.flush()
+                if self.before_commit is not None:
+                    self.before_commit(tx)
             for event in tx.events:
                 for topic in event_topics(event):
                     self.bus.publish(topic, event)

@@ -136,6 +136,7 @@ class StreamServicer(stream_pb2_grpc.StreamServiceServicer):
         run_id = self.queries.resolve_run_id(request.pipeline_run_id) if request.pipeline_run_id else ""
         with self.bus.subscribe(f"run:{run_id}" if run_id else "events") as sub:
             last_id = request.after_id
+            replayed: set[int] = set()
             if request.after_id > 0:
                 with self.db.session() as session:
                     query = (
@@ -148,6 +149,7 @@ class StreamServicer(stream_pb2_grpc.StreamServiceServicer):
                     stored = list(session.scalars(query))
                 for event in stored:
                     last_id = event.id
+                    replayed.add(event.id)
                     if _matches(event, kinds, run_id):
                         yield stream_pb2.StreamEventsResponse(event=event_pb(event))
             while True:
@@ -161,6 +163,8 @@ class StreamServicer(stream_pb2_grpc.StreamServiceServicer):
                         )
                     continue
                 event = got[1]
-                if isinstance(event, models.Event) and event.id > last_id and _matches(event, kinds, run_id):
-                    last_id = event.id
+                # Not `id > last_id`: kernels sharing a database commit events out of id order.
+                fresh = event.id > request.after_id and event.id not in replayed
+                if isinstance(event, models.Event) and fresh and _matches(event, kinds, run_id):
+                    last_id = max(last_id, event.id)
                     yield stream_pb2.StreamEventsResponse(event=event_pb(event))
