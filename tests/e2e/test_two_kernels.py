@@ -79,12 +79,24 @@ def test_two_kernels_share_one_database(tmp_path, database_url):
         b.start_agent("agent-b", capacity=2)
 
         # Follow everything through kernel B; it is live once it shows a pipeline stored through A.
+        # The stream starts when its thread first reads it, so probe pipelines are stored through A until
+        # one shows up on B.
         follower = EventFollower(b)
         pipelines = pipeline_pb2_grpc.PipelineServiceStub(a.channel())
+        for probe in range(30):
+            spec = f"name: probe-{probe}\njobs:\n  - {{name: j, steps: [{{run: 'true'}}]}}\n"
+            request = pipeline_pb2.CreatePipelineRequest(spec_yaml=spec)
+            pipelines.CreatePipeline(request, metadata=a.metadata())
+            try:
+                follower.wait_for(lambda e: e.kind == "pipeline.created", timeout=2)
+                break
+            except AssertionError:
+                continue
+        else:
+            raise AssertionError("kernel B never showed a pipeline created through kernel A")
         created = pipelines.CreatePipeline(
             pipeline_pb2.CreatePipelineRequest(spec_yaml=FAN_OUT), metadata=a.metadata()
         ).pipeline
-        follower.wait_for(lambda e: e.kind == "pipeline.created")
         follower.run_id = run_id = pipelines.TriggerPipeline(
             pipeline_pb2.TriggerPipelineRequest(pipeline=created.id), metadata=a.metadata()
         ).run.id
