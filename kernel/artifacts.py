@@ -24,6 +24,7 @@ from kernel.dsl.model import DEFAULT_EXPIRE_DAYS
 from kernel.errors import FailedPrecondition, InvalidInput, NotFound, PermissionDenied
 from kernel.jobs import ACTIVE_JOB
 from kernel.journal import Journal
+from kernel.locks import lock_blobs
 from kernel.store import models
 
 log = logging.getLogger("arcade.kernel.artifacts")
@@ -65,38 +66,38 @@ class ArtifactStore:
         if file_count < 0:
             raise InvalidInput(f"artifact '{name}': file_count must not be negative, got {file_count}")
         now = datetime.now(UTC)
-        with self._lock:
+        with self._lock, self.journal.transaction() as tx:
+            lock_blobs(tx.session, exclusive=False)
             blob = self.blobs.put(archive)
-            with self.journal.transaction() as tx:
-                step_run_id = tx.session.scalars(
-                    select(models.StepRun.id)
-                    .where(models.StepRun.job_run_id == job_run_id, models.StepRun.started_at.is_not(None))
-                    .order_by(models.StepRun.index.desc())
-                    .limit(1)
-                ).first()
-                row = models.Artifact(
-                    id=str(uuid.uuid4()),
-                    run_id=job.run_id,
-                    job_run_id=job.id,
-                    step_run_id=step_run_id,
-                    name=name,
-                    size=blob.size,
-                    digest=blob.digest,
-                    blob_key=blob.key,
-                    file_count=file_count,
-                    created_at=now,
-                    expires_at=now + timedelta(days=int(rule.get("expire_days") or DEFAULT_EXPIRE_DAYS)),
-                )
-                tx.session.add(row)
-                tx.emit(
-                    "artifact.uploaded",
-                    run_id=job.run_id,
-                    job_run_id=job.id,
-                    step_run_id=step_run_id,
-                    agent_id=agent_id,
-                    message=f"artifact '{name}' uploaded: {file_count} files, {blob.size} bytes",
-                    payload={"name": name, "size": blob.size, "sha256": blob.digest, "files": file_count},
-                )
+            step_run_id = tx.session.scalars(
+                select(models.StepRun.id)
+                .where(models.StepRun.job_run_id == job_run_id, models.StepRun.started_at.is_not(None))
+                .order_by(models.StepRun.index.desc())
+                .limit(1)
+            ).first()
+            row = models.Artifact(
+                id=str(uuid.uuid4()),
+                run_id=job.run_id,
+                job_run_id=job.id,
+                step_run_id=step_run_id,
+                name=name,
+                size=blob.size,
+                digest=blob.digest,
+                blob_key=blob.key,
+                file_count=file_count,
+                created_at=now,
+                expires_at=now + timedelta(days=int(rule.get("expire_days") or DEFAULT_EXPIRE_DAYS)),
+            )
+            tx.session.add(row)
+            tx.emit(
+                "artifact.uploaded",
+                run_id=job.run_id,
+                job_run_id=job.id,
+                step_run_id=step_run_id,
+                agent_id=agent_id,
+                message=f"artifact '{name}' uploaded: {file_count} files, {blob.size} bytes",
+                payload={"name": name, "size": blob.size, "sha256": blob.digest, "files": file_count},
+            )
         log.info("artifact %s of job %s stored as %s (%d bytes)", name, job_run_id, blob.digest, blob.size)
         return ArtifactView(row, job.name)
 
@@ -166,19 +167,20 @@ class ArtifactStore:
         """Delete every expired artifact, and each blob no remaining artifact refers to; returns the count."""
         now = now or datetime.now(UTC)
         A = models.Artifact
-        with self._lock:
-            with self.journal.transaction() as tx:
-                expired: Sequence[tuple[str, str]] = tx.session.execute(
-                    select(A.id, A.digest).where(A.expires_at <= now)
-                ).all()
-                if not expired:
-                    return 0
-                tx.session.execute(delete(A).where(A.id.in_([row_id for row_id, _ in expired])))
+        # Blobs are deleted before the commit, under the lock uploads share: should the commit fail, the rows
+        # left behind are expired ones anyway.
+        with self._lock, self.journal.transaction() as tx:
+            lock_blobs(tx.session, exclusive=True)
+            expired: Sequence[tuple[str, str]] = tx.session.execute(
+                select(A.id, A.digest).where(A.expires_at <= now)
+            ).all()
+            if not expired:
+                return 0
+            tx.session.execute(delete(A).where(A.id.in_([row_id for row_id, _ in expired])))
             digests = sorted({digest for _, digest in expired})
-            with self.journal.db.session() as session:
-                still_used = set(
-                    session.scalars(select(A.digest).where(A.digest.in_(digests)).group_by(A.digest)).all()
-                )
+            still_used = set(
+                tx.session.scalars(select(A.digest).where(A.digest.in_(digests)).group_by(A.digest)).all()
+            )
             for digest in digests:
                 if digest not in still_used:
                     self.blobs.delete(digest)

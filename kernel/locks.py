@@ -22,6 +22,18 @@ NO_KEY_UPDATE: dict[str, Any] = {"key_share": True}
 _DISPATCH_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('arcade:dispatch:' || current_schema()))")
 
 
+_BLOBS_KEY = "hashtext('arcade:blobs:' || current_schema())"
+_BLOBS_SHARED = text(f"SELECT pg_advisory_xact_lock_shared({_BLOBS_KEY})")
+_BLOBS_EXCLUSIVE = text(f"SELECT pg_advisory_xact_lock({_BLOBS_KEY})")
+
+
+def lock_blobs(session: Session, *, exclusive: bool) -> None:
+    """Until the transaction ends: uploads (shared) run side by side, while a sweep (exclusive) that
+    deletes blobs no row refers to waits for them, so an upload of the same bytes never loses its blob."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_BLOBS_EXCLUSIVE if exclusive else _BLOBS_SHARED)
+
+
 def lock_dispatch(session: Session) -> None:
     """Hold the dispatch lock until the transaction ends: one kernel at a time hands out jobs, so the
     free slots and held concurrency keys it reads stay true until it commits."""

@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
-from kernel.cli.embedded import EmbeddedKernel
 from kernel.cli.ops import follow_logs, parse_vars, read_spec, ref
 from kernel.cli.output import print_json
 from kernel.dsl import validate_pipeline
@@ -69,6 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _run_embedded(spec: str, file: str, variables: dict[str, str], as_json: bool, data: str | None) -> int:
     from agent.config import AgentConfig
     from agent.daemon import AgentDaemon
+    from kernel.cli.embedded import EmbeddedKernel  # the whole kernel: imported only when it runs here
 
     with tempfile.TemporaryDirectory(prefix="arcade-run-") as scratch:
         data_dir = Path(data) if data else Path(scratch)

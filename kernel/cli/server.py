@@ -14,9 +14,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from kernel.app import Kernel
 from kernel.cli.client import EXIT_OK, CliError
-from kernel.cli.embedded import EmbeddedKernel
 from kernel.config import Settings
 from kernel.errors import KernelError
 
@@ -38,6 +36,8 @@ def _setup_logging(level: str) -> None:
 
 
 def cmd_server(args: argparse.Namespace) -> int:
+    from kernel.app import Kernel  # the whole kernel: `arcade agent` and the client commands do without it
+
     try:
         settings = Settings.load(args.config)
     except KernelError as exc:
@@ -107,6 +107,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     stopped = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopped.set())
+    from kernel.cli.embedded import EmbeddedKernel
+
     data = Path(args.data)
     overrides = {k: v for k, v in (("grpc_addr", args.grpc_addr), ("http_addr", args.http_addr)) if v}
     embedded = EmbeddedKernel.for_data_dir(data, **overrides).start()

@@ -8,8 +8,10 @@ def cluster(tmp_path):
     c = Cluster(tmp_path)
     try:
         c.start_kernel()
-        c.start_agent("linux-1", {"os": "linux", "cpu-cores": "16"}, capacity=2)
-        c.start_agent("mac-1", {"os": "macos", "cpu-cores": "4"}, capacity=2)
+        c.start_agent("linux-1", {"os": "linux", "cpu-cores": "16"}, capacity=2, wait=False)
+        c.start_agent("mac-1", {"os": "macos", "cpu-cores": "4"}, capacity=2, wait=False)
+        c.wait_for_agent("linux-1")
+        c.wait_for_agent("mac-1")
         yield c
     finally:
         c.stop()

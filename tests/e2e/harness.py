@@ -157,8 +157,14 @@ class Cluster:
             self.registration_token = self.http("POST", "/api/v1/tokens", {"kind": "agent"})["token"]
 
     def start_agent(
-        self, name: str, labels: dict[str, str] | None = None, capacity: int = 1, extra: tuple[str, ...] = ()
+        self,
+        name: str,
+        labels: dict[str, str] | None = None,
+        capacity: int = 1,
+        extra: tuple[str, ...] = (),
+        wait: bool = True,
     ) -> Process:
+        """Start an agent; unless `wait` is false, return once it is connected."""
         args = [
             "agent",
             "--server",
@@ -176,7 +182,8 @@ class Cluster:
         env["ARCADE_TOKEN"] = self.registration_token
         process = spawn(arcade_command(*args, *extra), env, self.root)
         self.agents[name] = process
-        self.wait_for_agent(name)
+        if wait:
+            self.wait_for_agent(name)
         return process
 
     def wait_for_agent(

@@ -138,3 +138,35 @@ def test_sweep_deletes_expired_rows_and_unreferenced_blobs(artifacts, database):
     assert artifacts.blobs.exists(shared_new.row.digest)  # still used by the newer artifact
     assert not artifacts.blobs.exists(alone.row.digest)
     assert artifacts.sweep() == 0
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_sweep_waits_for_uploads_in_flight_on_other_kernels(artifacts, database):
+    """Kernels sharing PostgreSQL: an upload holds the blobs lock shared; a sweep waits for it."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from kernel.locks import lock_blobs
+
+    expired = artifacts.upload("a1", "j1", "logs", 1, io.BytesIO(b"expired bytes"))
+    with database.session() as session, session.begin():
+        session.execute(
+            update(models.Artifact)
+            .where(models.Artifact.id == expired.row.id)
+            .values(expires_at=NOW - timedelta(seconds=1))
+        )
+    swept: list[int] = []
+    with database.session() as upload, upload.begin():
+        lock_blobs(upload, exclusive=False)  # another kernel's upload in flight
+        sweeper = threading.Thread(target=lambda: swept.append(artifacts.sweep()))
+        sweeper.start()
+        waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        deadline = time.monotonic() + 10
+        while upload.execute(waiting).scalar() == 0:
+            assert time.monotonic() < deadline, "the sweep never waited for the blobs lock"
+            time.sleep(0.01)  # polling a condition, not synchronising on time
+        assert swept == []
+    sweeper.join(10)
+    assert swept == [1] and not artifacts.blobs.exists(expired.row.digest)
