@@ -15,6 +15,7 @@ from kernel.hub import Cancel
 from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
 from kernel.locks import NO_KEY_UPDATE, lock_job
+from kernel.masking import SecretMasks, mask
 from kernel.metrics import KernelMetrics
 from kernel.status import Status
 from kernel.store import models
@@ -45,8 +46,14 @@ class JobResult:
 
 class AgentReports:
     def __init__(
-        self, journal: Journal, engine: RunEngine, heartbeat_timeout: float, metrics: KernelMetrics
+        self,
+        journal: Journal,
+        engine: RunEngine,
+        heartbeat_timeout: float,
+        metrics: KernelMetrics,
+        masks: SecretMasks | None = None,
     ) -> None:
+        self.masks = masks  # secret values to replace by *** in the messages agents report
         self.journal = journal
         self.engine = engine
         self.heartbeat_timeout = heartbeat_timeout
@@ -116,6 +123,11 @@ class AgentReports:
             return None
         return job
 
+    def _masked(self, job_run_id: str, message: str) -> str:
+        if not message or self.masks is None:
+            return message
+        return mask(message, self.masks.for_job(job_run_id))
+
     def report_step(self, agent_id: str, result: StepResult) -> None:
         if result.status in (Status.PENDING, Status.QUEUED):
             raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
@@ -134,9 +146,10 @@ class AgentReports:
             if row.agent_id != agent_id or Status(row.job_status).final or Status(row.status).final:
                 log.info("ignoring stale report for step %s from agent %s", result.step_run_id, agent_id)
                 return
+            message = self._masked(row.job_run_id, result.message)
             values: dict[str, Any] = {
                 "status": result.status.value,
-                "message": result.message,
+                "message": message,
                 "exit_code": result.exit_code,
                 "started_at": row.started_at or result.started_at or utcnow(),
             }
@@ -155,7 +168,7 @@ class AgentReports:
                 job_run_id=row.job_run_id,
                 step_run_id=result.step_run_id,
                 status=result.status.value,
-                message=result.message,
+                message=message,
                 agent_id=agent_id,
                 payload={"exit_code": result.exit_code, "log_line_count": values.get("log_line_count")},
             )
@@ -186,7 +199,7 @@ class AgentReports:
                 tx,
                 job.id,
                 result.status,
-                result.message,
+                self._masked(job.id, result.message),
                 result.finished_at or now,
                 Status.SKIPPED,
                 self.metrics,

@@ -70,7 +70,9 @@ class Kernel:
             secrets=self.secrets,
             on_run_finished=self.notifier.run_finished,
         )
-        self.reports = AgentReports(self.journal, self.engine, settings.heartbeat_timeout, self.metrics)
+        self.reports = AgentReports(
+            self.journal, self.engine, settings.heartbeat_timeout, self.metrics, self.masks
+        )
         self.agents = AgentRegistry(
             self.journal,
             self.tokens,
