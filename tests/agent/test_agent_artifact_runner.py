@@ -87,3 +87,33 @@ def test_a_failed_download_fails_the_first_step_and_the_job_without_running_it(h
     assert harness.peer.texts("c") == [problem]
     assert harness.peer.steps_of("d") == []
     assert not (tmp_path / "ran").exists()
+
+
+def test_under_step_conditions_the_upload_lands_in_the_last_step_that_runs(harness):
+    rules = (ArtifactRule("logs", "*.log"),)
+    # s1 fails; s2 (no `when`) is skipped, s3 (`failure()`) runs and is the last: the upload is logged there.
+    failing = job(
+        "j6",
+        step("s1", "echo a > a.log; exit 1"),
+        step("s2", "echo never"),
+        step("s3", "echo cleanup > c.log", when="failure()"),
+        step("s4", "echo only on success", when="success()"),
+        artifacts=rules,
+    )
+    final = harness.run(failing)
+    assert final.status == Status.FAILED
+    assert harness.peer.texts("s1") == []
+    assert harness.peer.texts("s3")[-1].startswith("uploaded artifact 'logs': 2 files (")
+    assert names_in(harness.peer.artifacts["logs"]) == ["a.log", "c.log"]
+    # All succeed: s3's `failure()` is false, so s2 is the last step that runs and carries the upload.
+    passing = job(
+        "j7",
+        step("t1", "echo a > a.log"),
+        step("t2", "echo b > b.log"),
+        step("t3", "echo cleanup", when="failure()"),
+        artifacts=rules,
+    )
+    assert harness.run(passing).status == Status.SUCCESS
+    assert harness.peer.texts("t2")[-1].startswith("uploaded artifact 'logs': 2 files (")
+    assert harness.peer.final_step("t2").log_line_count == len(harness.peer.texts("t2"))
+    assert harness.peer.steps_of("t3")[-1].status == Status.SKIPPED
