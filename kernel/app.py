@@ -27,6 +27,7 @@ from kernel.metrics import KernelMetrics
 from kernel.notifications import RunNotifier
 from kernel.pipelines import PipelineCatalog
 from kernel.queries import RunQueries
+from kernel.sealing import CredentialSeal
 from kernel.secrets import SecretStore, resolve_secret_key
 from kernel.store import Database
 from kernel.triggers import CronScheduler
@@ -58,7 +59,8 @@ class Kernel:
         self.journal = Journal(self.db, self.bus)
         self.tokens = TokenService(self.db, settings.admin_token)
         self.hub = AgentHub()
-        self.secrets = SecretStore(self.db, resolve_secret_key(settings))
+        secret_key = resolve_secret_key(settings)
+        self.secrets = SecretStore(self.db, secret_key)
         self.masks = SecretMasks(self.db, self.secrets)
         self.plugins = build_plugin_manager(allowed_names(settings.kernel_plugins))
         self.notifier = RunNotifier(self.journal, self.plugins, self.secrets)
@@ -83,7 +85,9 @@ class Kernel:
             self.metrics,
         )
         self.cron = CronScheduler(self.journal, self.engine)
-        self.pipelines = PipelineCatalog(self.journal, on_schedule_change=self.cron.wake)
+        self.pipelines = PipelineCatalog(
+            self.journal, on_schedule_change=self.cron.wake, seal=CredentialSeal(secret_key)
+        )
         self.queries = RunQueries(self.db)
         self.logs = LogStore(self.journal, self.metrics, self.masks)
         self.blobs = open_blob_store(settings)
@@ -112,6 +116,7 @@ class Kernel:
         from kernel.http.app import build_app  # the HTTP layer depends on a fully built kernel
 
         self.db.migrate()
+        self.pipelines.seal_legacy_webhook_secrets()
         if self.crosskernel is not None:
             await self.crosskernel.start()
         await self.engine.start(others_alive=self.crosskernel is not None and self.crosskernel.others_alive())

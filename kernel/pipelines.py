@@ -13,6 +13,7 @@ from kernel.dsl import PipelineSpec, SpecError, parse_pipeline, validate_pipelin
 from kernel.dsl.errors import SpecValidationError
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.journal import Journal, Tx
+from kernel.sealing import SEALED_PREFIX, CredentialSeal
 from kernel.store import models
 from kernel.triggers import sync_schedule
 
@@ -44,8 +45,15 @@ def find_pipeline(session: Session, ref: str) -> models.Pipeline:
 
 
 class PipelineCatalog:
-    def __init__(self, journal: Journal, on_schedule_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        on_schedule_change: Callable[[], None] | None = None,
+        seal: CredentialSeal | None = None,
+    ) -> None:
         self.journal = journal
+        # Webhook secrets are stored encrypted with the kernel's secret key.
+        self.seal = seal or CredentialSeal(None)
         # Called after a commit that changed a cron schedule (the kernel wakes its CronScheduler).
         self.on_schedule_change = on_schedule_change
 
@@ -77,10 +85,10 @@ class PipelineCatalog:
             if existing is not None:
                 if not upsert:
                     raise Conflict(f"pipeline '{spec.name}' already exists")
-                changed = existing.spec_yaml != spec_yaml or _secret_changes(existing, webhook_secret)
+                changed = existing.spec_yaml != spec_yaml or self._secret_changes(existing, webhook_secret)
                 if changed:
                     existing.spec_yaml, existing.updated_at = spec_yaml, now
-                    _set_secret(existing, webhook_secret)
+                    self._set_secret(existing, webhook_secret)
                     self._sync_schedule(tx, existing.id, spec, now)
                     tx.emit("pipeline.updated", payload={"pipeline": existing.id, "name": existing.name})
                 return existing
@@ -91,7 +99,7 @@ class PipelineCatalog:
                 created_at=now,
                 updated_at=now,
                 next_run_number=1,
-                webhook_secret=webhook_secret or None,
+                webhook_secret=self._sealed(webhook_secret),
             )
             tx.session.add(row)
             self._sync_schedule(tx, row.id, spec, now)
@@ -118,10 +126,39 @@ class PipelineCatalog:
                     raise Conflict(f"pipeline '{spec.name}' already exists")
             now = datetime.now(UTC)
             row.name, row.spec_yaml, row.updated_at = spec.name, spec_yaml, now
-            _set_secret(row, webhook_secret)
+            self._set_secret(row, webhook_secret)
             self._sync_schedule(tx, row.id, spec, now)
             tx.emit("pipeline.updated", payload={"pipeline": row.id, "name": row.name})
             return row
+
+    def webhook_secret(self, row: models.Pipeline) -> str | None:
+        """The pipeline's webhook secret in clear, or None when webhooks are refused."""
+        if row.webhook_secret is None:
+            return None
+        return self.seal.unseal(row.webhook_secret, f"the webhook secret of pipeline '{row.name}'")
+
+    def seal_legacy_webhook_secrets(self) -> int:
+        """Encrypt webhook secrets an older kernel stored in clear (when a key is set); returns the count."""
+        if not self.seal.available:
+            return 0
+        P = models.Pipeline
+        with self.journal.transaction() as tx:
+            rows = tx.session.scalars(
+                select(P).where(P.webhook_secret.is_not(None), P.webhook_secret.not_like(f"{SEALED_PREFIX}%"))
+            ).all()
+            for row in rows:
+                row.webhook_secret = self.seal.seal(row.webhook_secret or "", "a webhook secret")
+        return len(rows)
+
+    def _sealed(self, webhook_secret: str | None) -> str | None:
+        return self.seal.seal(webhook_secret, "a webhook secret") if webhook_secret else None
+
+    def _secret_changes(self, row: models.Pipeline, webhook_secret: str | None) -> bool:
+        return webhook_secret is not None and (webhook_secret or None) != self.webhook_secret(row)
+
+    def _set_secret(self, row: models.Pipeline, webhook_secret: str | None) -> None:
+        if webhook_secret is not None:
+            row.webhook_secret = self._sealed(webhook_secret)
 
     def get(self, ref: str) -> models.Pipeline:
         with self.journal.db.session() as session:
@@ -150,11 +187,3 @@ def _check_secret(webhook_secret: str | None) -> None:
     if webhook_secret is not None and len(webhook_secret) > MAX_WEBHOOK_SECRET_LENGTH:
         raise InvalidInput(f"webhook secret: at most {MAX_WEBHOOK_SECRET_LENGTH} characters")
 
-
-def _secret_changes(row: models.Pipeline, webhook_secret: str | None) -> bool:
-    return webhook_secret is not None and (webhook_secret or None) != row.webhook_secret
-
-
-def _set_secret(row: models.Pipeline, webhook_secret: str | None) -> None:
-    if webhook_secret is not None:
-        row.webhook_secret = webhook_secret or None

@@ -95,7 +95,8 @@ class Webhooks:
             detail = f"the body is larger than {MAX_BODY_BYTES} bytes"
             return problem(413, "Payload too large", detail, instance=request.url.path)
         pipeline = self.k.pipelines.get(request.path_params["pipeline"])
-        if not signature_matches(pipeline.webhook_secret, body, request.headers.get(SIGNATURE_HEADER)):
+        secret = self.k.pipelines.webhook_secret(pipeline)
+        if not signature_matches(secret, body, request.headers.get(SIGNATURE_HEADER)):
             raise Unauthenticated(f"missing or invalid {SIGNATURE_HEADER} signature")
         payload = _json_object(body)
         event = _header(request, EVENT_HEADERS)

@@ -78,8 +78,9 @@ class Pipeline(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     next_run_number: Mapped[int] = mapped_column(BigInteger, default=1)
-    # Key of the HMAC-SHA256 signature that webhook deliveries must carry; None: webhooks are refused.
-    webhook_secret: Mapped[str | None] = mapped_column(String(255))
+    # Key of the HMAC-SHA256 signature that webhook deliveries must carry, sealed with the kernel's secret
+    # key (kernel.secrets.CredentialSeal); None: webhooks are refused.
+    webhook_secret: Mapped[str | None] = mapped_column(Text)
 
 
 class PipelineSchedule(Base):

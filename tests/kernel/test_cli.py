@@ -99,7 +99,9 @@ def test_pipeline_create_with_a_webhook_secret(embedded):
     )
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["webhook"] is True and "s3cret" not in created.stdout
-    assert embedded.kernel.pipelines.get("hello").webhook_secret == "s3cret"
+    stored = embedded.kernel.pipelines.get("hello")
+    assert "s3cret" not in stored.webhook_secret  # sealed with the kernel's secret key
+    assert embedded.kernel.pipelines.webhook_secret(stored) == "s3cret"
 
 
 def test_secret_commands_never_print_values(embedded):

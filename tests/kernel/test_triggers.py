@@ -9,6 +9,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from kernel.dsl import TriggerSpec, parse_pipeline
@@ -18,6 +19,7 @@ from kernel.hub import AgentHub
 from kernel.journal import Journal
 from kernel.metrics import KernelMetrics
 from kernel.pipelines import PipelineCatalog
+from kernel.sealing import CredentialSeal
 from kernel.store import models
 from kernel.triggers import (
     MAX_SLEEP_SECONDS,
@@ -162,11 +164,13 @@ def test_catalog_keeps_schedules_and_wakes_the_scheduler_only_on_change(k):
 
 
 def test_webhook_secret_is_stored_kept_and_removed(k):
+    k.catalog.seal = CredentialSeal(Fernet.generate_key().decode())
+    secret_of = k.catalog.webhook_secret
     row = k.catalog.create(DAILY, webhook_secret="s3cret")
-    assert row.webhook_secret == "s3cret"
-    assert k.catalog.update(row.id, DAILY).webhook_secret == "s3cret"  # None keeps it
-    assert k.catalog.create(DAILY, upsert=True, webhook_secret="other").webhook_secret == "other"
-    assert k.catalog.update(row.id, DAILY, webhook_secret="").webhook_secret is None
+    assert secret_of(row) == "s3cret"
+    assert secret_of(k.catalog.update(row.id, DAILY)) == "s3cret"  # None keeps it
+    assert secret_of(k.catalog.create(DAILY, upsert=True, webhook_secret="other")) == "other"
+    assert secret_of(k.catalog.update(row.id, DAILY, webhook_secret="")) is None
 
 
 # ---------------------------------------------------------------------- firing
