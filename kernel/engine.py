@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -19,28 +18,24 @@ from sqlalchemy import select, update
 from kernel import planner
 from kernel.attempts import may_retry, rerun_job, retry_job
 from kernel.dispatch import Dispatcher
-from kernel.dsl.model import PipelineSpec
-from kernel.errors import FailedPrecondition, InvalidInput, NotFound
+from kernel.errors import FailedPrecondition, NotFound
 from kernel.hub import AgentHub, Cancel
 from kernel.jobs import ACTIVE_JOB, finish_job, utcnow
 from kernel.journal import Journal, Tx
 from kernel.locks import lock_job, lock_run
 from kernel.metrics import KernelMetrics
-from kernel.pipelines import find_pipeline, parse_or_raise
 from kernel.planner import APPROVED, DEFAULT_CANCEL_REASON, REJECTED, WAITING
-from kernel.runs import create_run, find_by_request_id, referenced_secrets
 from kernel.runstate import RunStateLoader
-from kernel.secrets import SecretStore, missing_secret_message
+from kernel.secrets import SecretStore
+from kernel.starter import RunStarter
 from kernel.status import RunStatus, Status
 from kernel.store import models
 
 log = logging.getLogger("arcade.kernel.engine")
 
 MAX_PLAN_ROUNDS = 50
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-SPEC_CACHE_SIZE = 128
 
 
 class RunEngine:
@@ -69,7 +64,7 @@ class RunEngine:
         # Per active run: the parts of its jobs that never change, so planning reloads only statuses.
         self.states = RunStateLoader()
         self._no_pending: set[str] = set()
-        self._specs: dict[tuple[str, str], PipelineSpec] = {}
+        self.starter = RunStarter(journal, metrics, secrets)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -306,47 +301,9 @@ class RunEngine:
         trigger: Mapping[str, Any] | None = None,
     ) -> str:
         """Store a new run of the pipeline (or return the run an earlier request with `request_id` made)."""
-        for key in variables:
-            if not ENV_NAME.match(key):
-                raise InvalidInput(f"variable '{key}': expected a name like BRANCH or BUILD_ID")
-        with self.journal.transaction() as tx:
-            pipeline = find_pipeline(tx.session, pipeline_ref)
-            if request_id:
-                existing = find_by_request_id(tx, pipeline.id, request_id)
-                if existing is not None:
-                    return existing.id
-            # Lock the pipeline row: run numbers are handed out one at a time.
-            tx.session.refresh(pipeline, with_for_update=True)
-            spec = self._spec(pipeline)
-            self._check_secrets(tx, pipeline, spec, variables)
-            run_id = create_run(
-                tx, pipeline, spec, {k: str(v) for k, v in variables.items()}, request_id, trigger
-            ).id
-        self.metrics.runs_triggered.inc()
+        run_id = self.starter.start(pipeline_ref, variables, request_id, trigger)
         self.wake([run_id])
         return run_id
-
-    def _check_secrets(
-        self, tx: Tx, pipeline: models.Pipeline, spec: PipelineSpec, variables: Mapping[str, str]
-    ) -> None:
-        """Refuse the trigger when a secret the run refers to is not set (secrets are read at dispatch)."""
-        names = referenced_secrets(spec, variables)
-        if not names or self.secrets is None:
-            return
-        found = self.secrets.values(tx.session, pipeline.id, names)
-        missing = sorted(names - set(found))
-        if missing:
-            raise FailedPrecondition(missing_secret_message(missing[0], pipeline.name))
-
-    def _spec(self, pipeline: models.Pipeline) -> PipelineSpec:
-        """The parsed spec of a stored pipeline (parsing a large spec costs more than dispatching its run)."""
-        key = (pipeline.id, pipeline.spec_yaml)
-        spec = self._specs.get(key)
-        if spec is None:
-            if len(self._specs) >= SPEC_CACHE_SIZE:
-                self._specs.pop(next(iter(self._specs)))
-            spec = self._specs[key] = parse_or_raise(pipeline.spec_yaml, f"{pipeline.name}.yaml")
-        return spec
 
     def cancel_run(self, run_id: str, reason: str = DEFAULT_CANCEL_REASON) -> None:
         with self.journal.transaction() as tx:
