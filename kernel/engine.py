@@ -50,7 +50,6 @@ class RunEngine:
     ) -> None:
         self.journal = journal
         self.on_run_finished = on_run_finished  # called with the run id once its final status is committed
-        self.secrets = secrets
         self.hub = hub
         self.heartbeat_timeout = heartbeat_timeout
         self.metrics = metrics
