@@ -213,3 +213,18 @@ def test_a_started_job_whose_agent_lost_its_lease_is_retried(k):
     assert lost.status == "FAILED" and lost.message.startswith("lease expired: agent 'a1'")
     assert second.attempt == 2 and second.status == "QUEUED"
     assert k.events(run_id, "job.retrying")[0].message.startswith("attempt 2 of 3 after: lease expired")
+
+
+def test_a_job_whose_when_cannot_be_evaluated_fails_once_and_is_not_retried(k):
+    run_id = k.trigger(
+        "name: broken-when\njobs:\n  - name: j\n    when: \"variables.NOPE == 'x'\"\n"
+        "    retry: {max_attempts: 3}\n    steps: [{run: 'true'}]\n"
+        "  - {name: other, steps: [{run: 'true'}]}\n"  # keeps the run going while retries could happen
+    )
+    for _ in range(3):
+        k.engine.reconcile()
+    [attempt] = k.attempts(run_id, "j")
+    assert attempt.status == "FAILED" and "could not be evaluated" in attempt.message
+    k.finish(k.start(run_id, "other"), Status.SUCCESS)
+    assert len(k.attempts(run_id, "j")) == 1
+    assert k.run(run_id).status == "FAILED"
