@@ -1,0 +1,225 @@
+"""`SandboxRunner`: runs wasi-command modules in a pool of warm worker processes with a hard deadline.
+
+Each invocation borrows one idle worker (or starts one), sends it the call and reads log lines and the
+outcome. If the outcome has not arrived by the wall-clock deadline (plus a short grace for the worker's own
+epoch interruption to report), the worker is killed: that holds even when the guest is blocked in WASI
+sleep or a host call. A killed or dead worker is replaced by a fresh one started right away.
+"""
+
+from __future__ import annotations
+
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.sandbox.cache import private_folder
+from agent.sandbox.channel import read_message, write_message
+from agent.sandbox.errors import WorkerError
+from agent.sandbox.policy import Limits, Permissions, format_seconds
+from agent.sandbox.result import SandboxResult
+
+__all__ = ["RunnerStats", "SandboxRunner"]
+
+STARTUP_TIMEOUT = 30.0
+_KILLED: dict[str, Any] = {}  # sentinel: the worker was killed at the deadline
+KILL_GRACE = 0.25  # seconds after the deadline for the in-worker epoch interrupt to report before the kill
+
+
+@dataclass
+class RunnerStats:
+    invocations: int = 0
+    compilations: int = 0
+    disk_hits: int = 0
+    memory_hits: int = 0
+    workers_started: int = 0
+    workers_killed: int = 0
+
+
+class _Worker:
+    def __init__(self, cache_dir: Path | None) -> None:
+        command = [sys.executable, "-m", "agent.sandbox.worker"]
+        if cache_dir is not None:
+            command += ["--cache-dir", str(cache_dir)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.inbound = self.process.stdin.fileno()
+        self.outbound = self.process.stdout.fileno()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        if self.ready:
+            return
+        readable, _, _ = select.select([self.outbound], [], [], STARTUP_TIMEOUT)
+        message = read_message(self.outbound) if readable else None
+        if message is None or "ready" not in message:
+            self.kill()
+            raise WorkerError("sandbox worker did not start (see the agent's stderr)")
+        self.ready = True
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class SandboxRunner:
+    """Runs wasi-command modules with a manifest's permissions and limits. Thread-safe; one per agent.
+
+    `cache_dir` is the private compiled-module folder (created with mode 0700; None disables the disk
+    tier). `prewarm` workers are started at once and kept ready.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, prewarm: int = 1) -> None:
+        self._cache_dir = private_folder(cache_dir) if cache_dir is not None else None
+        self._prewarm = prewarm
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self.stats = RunnerStats()
+        for _ in range(prewarm):
+            self._idle.append(self._start_worker())
+
+    def __enter__(self) -> SandboxRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def warm(self) -> None:
+        """Wait until the prewarmed workers are ready (an agent calls this at start-up)."""
+        with self._lock:
+            idle = list(self._idle)
+        for worker in idle:
+            worker.wait_ready()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
+    def run_wasi_command(
+        self,
+        module: Path,
+        request: dict[str, Any],
+        workspace: Path | None,
+        permissions: Permissions,
+        limits: Limits,
+        env: Mapping[str, str],
+        on_log: Callable[[str], None],
+    ) -> SandboxResult:
+        """Run `module` once: request JSON on stdin, a JSON object on stdout, stderr lines to `on_log`."""
+        if permissions.workspace is not None and workspace is None:
+            raise ValueError("the plugin is granted a workspace but none was given")
+        call = {
+            "module": str(Path(module).resolve()),
+            "request": request,
+            "workspace": str(Path(workspace).resolve()) if permissions.workspace and workspace else None,
+            "workspace_access": permissions.workspace,
+            "env": sorted((key, env[key]) for key in permissions.env if key in env),
+            "limits": asdict(limits),
+        }
+        worker = self._acquire()
+        began = time.monotonic()
+        try:
+            done = self._exchange(worker, call, limits, on_log)
+        except BaseException:
+            self._discard(worker)
+            raise
+        duration = time.monotonic() - began
+        if done is None or done is _KILLED:
+            status = worker.process.wait()
+            self._discard(worker)
+            if done is _KILLED:
+                error = f"deadline of {format_seconds(limits.deadline_seconds)} exceeded (killed)"
+            else:
+                error = f"sandbox worker died unexpectedly (exit status {status})"
+            return SandboxResult(False, None, error, None, duration)
+        self._release(worker)
+        self._count(done.get("cache"))
+        return SandboxResult(
+            ok=bool(done["ok"]),
+            result=done.get("result"),
+            error=done.get("error"),
+            exit_code=done.get("exit_code"),
+            duration=duration,
+            cache=done.get("cache"),
+        )
+
+    def _exchange(
+        self, worker: _Worker, call: dict[str, Any], limits: Limits, on_log: Callable[[str], None]
+    ) -> dict[str, Any] | None:
+        """Send the call and read until `done`; `_KILLED` at the deadline, None if the worker died."""
+        try:
+            write_message(worker.inbound, call)
+        except BrokenPipeError:
+            return None
+        kill_at = time.monotonic() + limits.deadline_seconds + KILL_GRACE
+        while True:
+            remaining = kill_at - time.monotonic()
+            readable = select.select([worker.outbound], [], [], max(remaining, 0))[0] if remaining > 0 else []
+            if not readable:
+                worker.kill()
+                return _KILLED
+            message = read_message(worker.outbound)
+            if message is None:
+                return None
+            if "log" in message:
+                on_log(str(message["log"]))
+            elif "done" in message:
+                return dict(message["done"])
+            else:
+                raise WorkerError(f"unexpected worker message: {sorted(message)}")
+
+    def _start_worker(self) -> _Worker:
+        self.stats.workers_started += 1
+        return _Worker(self._cache_dir)
+
+    def _acquire(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise WorkerError("the sandbox runner is closed")
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or worker.process.poll() is not None:
+            if worker is not None:
+                worker.kill()
+            worker = self._start_worker()
+        worker.wait_ready()
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self.stats.workers_killed += 1
+            if self._closed or len(self._idle) >= self._prewarm:
+                return
+            self._idle.append(self._start_worker())  # warm replacement, starts in the background
+
+    def _count(self, tier: str | None) -> None:
+        with self._lock:
+            self.stats.invocations += 1
+            if tier == "compiled":
+                self.stats.compilations += 1
+            elif tier == "disk":
+                self.stats.disk_hits += 1
+            elif tier == "memory":
+                self.stats.memory_hits += 1
