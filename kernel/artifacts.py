@@ -29,6 +29,7 @@ from kernel.store import models
 
 log = logging.getLogger("arcade.kernel.artifacts")
 
+SWEEP_BATCH = 20  # expired artifacts deleted per transaction
 SWEEP_INTERVAL_SECONDS = 300.0
 
 
@@ -166,13 +167,25 @@ class ArtifactStore:
     def sweep(self, now: datetime | None = None) -> int:
         """Delete every expired artifact, and each blob no remaining artifact refers to; returns the count."""
         now = now or datetime.now(UTC)
-        A = models.Artifact
+        total = 0
+        while True:
+            deleted = self._sweep_batch(now)
+            total += deleted
+            if deleted < SWEEP_BATCH:
+                break
+        if total:
+            log.info("deleted %d expired artifacts", total)
+        return total
+
+    def _sweep_batch(self, now: datetime) -> int:
         # Blobs are deleted before the commit, under the lock uploads share: should the commit fail, the rows
-        # left behind are expired ones anyway.
+        # left behind are expired ones anyway. Batches keep the write transaction (SQLite: the database's one
+        # writer) short however many artifacts expired at once.
+        A = models.Artifact
         with self._lock, self.journal.transaction() as tx:
             lock_blobs(tx.session, exclusive=True)
             expired: Sequence[tuple[str, str]] = tx.session.execute(
-                select(A.id, A.digest).where(A.expires_at <= now)
+                select(A.id, A.digest).where(A.expires_at <= now).order_by(A.expires_at).limit(SWEEP_BATCH)
             ).all()
             if not expired:
                 return 0
@@ -184,7 +197,6 @@ class ArtifactStore:
             for digest in digests:
                 if digest not in still_used:
                     self.blobs.delete(digest)
-        log.info("deleted %d expired artifacts", len(expired))
         return len(expired)
 
     async def start(self, interval: float = SWEEP_INTERVAL_SECONDS) -> None:

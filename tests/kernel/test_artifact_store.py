@@ -170,3 +170,15 @@ def test_a_sweep_waits_for_uploads_in_flight_on_other_kernels(artifacts, databas
         assert swept == []
     sweeper.join(10)
     assert swept == [1] and not artifacts.blobs.exists(expired.row.digest)
+
+
+def test_a_sweep_goes_through_every_batch(artifacts, database, monkeypatch):
+    import kernel.artifacts
+
+    monkeypatch.setattr(kernel.artifacts, "SWEEP_BATCH", 2)
+    views = [artifacts.upload("a1", "j1", "dist", 1, io.BytesIO(f"bytes {i}".encode())) for i in range(5)]
+    with database.session() as session, session.begin():
+        session.execute(update(models.Artifact).values(expires_at=NOW - timedelta(seconds=1)))
+    assert artifacts.sweep() == 5
+    assert artifacts.list(run_id="r1") == []
+    assert not any(artifacts.blobs.exists(view.row.digest) for view in views)
