@@ -11,43 +11,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import sqlalchemy as sa
 from bench_throughput import spec
 from cluster import Cluster, log, machine, parse_time
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+
+from kernel.store.scratch import scratch_schema
 
 JOBS = int(os.environ.get("BENCH_MULTIKERNEL_JOBS", "300"))
 AGENTS = int(os.environ.get("BENCH_MULTIKERNEL_AGENTS", "4"))
 CAPACITY = int(os.environ.get("BENCH_MULTIKERNEL_CAPACITY", "2"))
 URL_ENV = ("ARCADE_BENCH_POSTGRES_URL", "ARCADE_TEST_POSTGRES_URL")
-
-
-@contextlib.contextmanager
-def fresh_schema(base: str) -> Iterator[str]:
-    """A database URL whose search_path is a new, empty schema; dropped afterwards."""
-    url = make_url(base)
-    if url.drivername in ("postgres", "postgresql"):
-        url = url.set(drivername="postgresql+psycopg")
-    schema = f"arcade_bench_{secrets.token_hex(6)}"
-    admin = sa.create_engine(url, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        options = " ".join(filter(None, [url.query.get("options"), f"-csearch_path={schema}"]))
-        yield url.update_query_dict({"options": options}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def measure(database_url: str, kernels: int) -> dict[str, object]:
@@ -98,7 +76,7 @@ def main() -> None:
     context = machine()
     results = {}
     for kernels, key in ((1, "one_kernel"), (2, "two_kernels")):
-        with fresh_schema(base) as database_url:
+        with scratch_schema(base, prefix="arcade_bench") as database_url:
             results[key] = measure(database_url, kernels)
         log(f"{key}: {results[key]}")
     one, two = results["one_kernel"]["jobs_per_s"], results["two_kernels"]["jobs_per_s"]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from kernel.store import Database
+from kernel.store.scratch import scratch_schema
 
 POSTGRES_URL_ENV = "ARCADE_TEST_POSTGRES_URL"
 
@@ -25,21 +22,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     base = os.environ.get(POSTGRES_URL_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set; PostgreSQL store tests skipped")
-    url = make_url(base)
-    if url.drivername in ("postgres", "postgresql"):
-        url = url.set(drivername="postgresql+psycopg")
-    schema = f"arcade_test_{secrets.token_hex(6)}"
-    admin = sa.create_engine(url, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        options = " ".join(filter(None, [url.query.get("options"), f"-csearch_path={schema}"]))
-        yield url.update_query_dict({"options": options}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text("SET LOCAL lock_timeout = '10s'"))
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(base, prefix="arcade_test") as url:
+        yield url
 
 
 @pytest.fixture
