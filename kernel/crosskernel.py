@@ -33,6 +33,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import select, text
 
+from agent.backoff import Backoff
 from kernel.engine import RunEngine
 from kernel.hub import AgentHub, Cancel
 from kernel.journal import Journal, Tx, event_topics
@@ -167,13 +168,15 @@ class Listener(threading.Thread):
         self._stop_requested.set()
 
     def run(self) -> None:
-        delay = 0.1
+        backoff = Backoff(initial=0.1, maximum=RECONNECT_MAX_SECONDS)
+        delay = backoff.next_delay()
         while not self._stop_requested.is_set():
             try:
                 with psycopg.connect(autocommit=True, **self._connect_kwargs) as connection:
                     connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     self._on_listening()
-                    delay = 0.1
+                    backoff.reset()
+                    delay = backoff.next_delay()
                     while not self._stop_requested.is_set():
                         for notify in connection.notifies(timeout=POLL_SECONDS):
                             self._on_payload(notify.payload)
@@ -183,7 +186,7 @@ class Listener(threading.Thread):
                 log.warning("lost the notification connection (%s); reconnecting in %.1fs", error, delay)
                 self._on_lost()
             self._stop_requested.wait(delay)
-            delay = min(RECONNECT_MAX_SECONDS, delay * 2)
+            delay = backoff.next_delay()
 
 
 # ---------------------------------------------------------------------- the kernel side
