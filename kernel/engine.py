@@ -160,7 +160,7 @@ class RunEngine:
             if pending is not None:
                 return False
             self._no_pending.add(run_id)
-        if may_retry(tx, run_id):  # a job that just failed may get another attempt
+        if self.states.may_retry(run_id) and may_retry(tx, run_id):  # a failed job may get another attempt
             return False
         active = tx.session.execute(
             select(J.id).where(J.run_id == run_id, J.status.in_(ACTIVE_JOB)).limit(1)

@@ -31,6 +31,7 @@ class _StaticJob:
     retry_delay: float
     not_before: datetime | None
     when: str | None = None
+    retries: bool = False  # its `retry` allows more than one attempt
     # Kept only for jobs with a `when`, whose condition may read them.
     env: Mapping[str, str] = field(default_factory=dict)
     matrix: Mapping[str, str] = field(default_factory=dict)
@@ -48,6 +49,12 @@ class RunStateLoader:
     def known(self, run_id: str) -> bool:
         """The run was fully planned before (so cheap checks may stand in for a full load)."""
         return run_id in self._static_jobs
+
+    def may_retry(self, run_id: str) -> bool:
+        """Some job of the run has a `retry` policy (the same for every attempt), as far as the cache knows;
+        True when the run is not cached."""
+        cached = self._static_jobs.get(run_id)
+        return cached is None or any(job.retries for job in cached.values())
 
     def forget(self, run_id: str) -> None:
         self._static_jobs.pop(run_id, None)
@@ -84,6 +91,7 @@ class RunStateLoader:
                     r.retry_delay_seconds,
                     r.not_before,
                     r.when,
+                    r.max_attempts > 1,
                 )
                 for r in rows
             }
