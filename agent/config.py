@@ -45,9 +45,15 @@ class AgentConfig:
     """Long-poll wait of FetchJobRun in the fallback mode."""
     shutdown_timeout_seconds: float = 10.0
     """Bound on flushing reports, logs and events when the daemon stops."""
+    plugin_paths: tuple[Path, ...] = ()
+    """Folders `uses:` steps resolve plugins from: plugin folders, packages (*.zip), or folders of them."""
 
     def __post_init__(self) -> None:
         self.workdir = Path(self.workdir)
+        self.plugin_paths = tuple(Path(path) for path in self.plugin_paths)
+        for path in self.plugin_paths:
+            if not path.is_dir():
+                raise ConfigError(f"plugin path {path} is not a folder")
         self.labels = dict(self.labels)
         if not self.server or ":" not in self.server:
             raise ConfigError(f"server must be host:port, got {self.server!r}")

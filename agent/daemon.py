@@ -39,6 +39,7 @@ from agent.peer import (
     Registration,
     Status,
 )
+from agent.plugins.steps import PluginSteps
 from agent.registration import Registrar, recover_unauthenticated
 from agent.reports import ReportQueue
 from agent.runner import AgentIdentity
@@ -75,6 +76,7 @@ class AgentDaemon:
         self.reports = ReportQueue(self._peer, renewer=self._registrar)
         self.logs = LogShipper(self._peer, renewer=self._registrar)
         self.events = EventShipper(self._peer, renewer=self._registrar)
+        self.plugins = PluginSteps(config.plugin_paths, config.workdir)
         self.jobs = JobPool(
             config,
             reports=self.reports,
@@ -82,6 +84,7 @@ class AgentDaemon:
             events=self.events,
             identity=self._identity,
             artifacts=ArtifactTransfer(self._peer, config.workdir / "artifacts"),
+            plugins=self.plugins,
         )
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -300,6 +303,7 @@ class AgentDaemon:
         self._stopping.set()
         self.jobs.cancel_all(SHUTDOWN_REASON)
         self.jobs.join(self.config.kill_grace_seconds + 10.0)
+        self.plugins.close()
         deadline = time.monotonic() + self.config.shutdown_timeout_seconds
         for worker in (self.reports, self.logs, self.events):
             worker.stop(max(0.0, deadline - time.monotonic()))

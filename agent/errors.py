@@ -4,6 +4,7 @@ AgentError
 ├── ConfigError             bad AgentConfig values
 ├── WorkspaceError          a job workspace could not be created or removed
 ├── ArchiveError            an artifact could not be packed, or an archive is unsafe to unpack
+├── PluginUnavailable       a step's plugin could not be found, unpacked or loaded
 └── PeerError               a call to the kernel failed (carries the wire status name in `code`)
     ├── PeerUnavailable     transient: kernel down, restarting, overloaded; retry with backoff
     ├── Unauthenticated     the agent token was refused; register again
@@ -21,6 +22,7 @@ __all__ = [
     "PeerError",
     "PeerRejected",
     "PeerUnavailable",
+    "PluginUnavailable",
     "RegistrationRejected",
     "Unauthenticated",
     "Unimplemented",
@@ -42,6 +44,10 @@ class WorkspaceError(AgentError):
 
 class ArchiveError(AgentError):
     """An artifact could not be packed, or a downloaded archive is unsafe or too large to unpack."""
+
+
+class PluginUnavailable(AgentError):
+    """A step's plugin could not be found in the plugin path, or its folder or package is unusable."""
 
 
 class PeerError(AgentError):

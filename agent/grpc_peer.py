@@ -5,6 +5,7 @@ Nothing here decides anything: status codes become `agent.errors` exceptions, me
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -254,6 +255,7 @@ class GrpcPeer:
             start_time_unix_ms=report.start_time_unix_ms,
             finish_time_unix_ms=report.finish_time_unix_ms,
             log_line_count=report.log_line_count,
+            result_json=json.dumps(report.result) if report.result is not None else "",
         )
         self._unary(self._agent.ReportStepRunStatus, request)
 

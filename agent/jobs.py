@@ -16,6 +16,7 @@ from agent.config import AgentConfig
 from agent.events import EventShipper
 from agent.logship import LogShipper
 from agent.peer import CancelRequest, JobAssignment, Status
+from agent.plugins.steps import PluginSteps
 from agent.reports import ReportQueue
 from agent.runner import AgentIdentity, JobRunner
 
@@ -45,9 +46,11 @@ class JobPool:
         events: EventShipper,
         identity: Callable[[], AgentIdentity],
         artifacts: ArtifactTransfer | None = None,
+        plugins: PluginSteps | None = None,
     ) -> None:
         self._config = config
         self._artifacts = artifacts
+        self._plugins = plugins
         self._reports = reports
         self._logs = logs
         self._events = events
@@ -98,6 +101,7 @@ class JobPool:
                 events=self._events,
                 on_finished=lambda _final: self._release(job_id),
                 artifacts=self._artifacts,
+                plugins=self._plugins,
             )
             thread = threading.Thread(
                 target=self._run, args=(runner,), name=f"arcade-job-{job_id}", daemon=True

@@ -108,6 +108,11 @@ class StepAssignment:
     continue_on_error: bool = False
     when: str = ""
     """A CEL condition (kernel.conditions); empty means success(): run unless an earlier step failed."""
+    uses: str = ""
+    """A plugin step (`run` is empty): `ns/name[@range]`, resolved by the agent's plugin resolver."""
+    action: str = ""
+    """The plugin action; empty means the plugin's only action."""
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,8 @@ class StepReport:
     start_time_unix_ms: int = 0
     finish_time_unix_ms: int = 0
     log_line_count: int = 0
+    result: dict[str, Any] | None = None
+    """What a plugin step returned (final reports of plugin steps only)."""
 
 
 @dataclass(frozen=True)

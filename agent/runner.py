@@ -27,6 +27,8 @@ from agent.logship import LogShipper, StepLog, now_ms
 from agent.messages import job_timed_out, step_failed, step_timed_out, stopped
 from agent.output import LineSplitter
 from agent.peer import CancelRequest, JobAssignment, JobReport, LogStream, Status, StepAssignment, StepReport
+from agent.plugins.invoke import PluginOutcome
+from agent.plugins.steps import PluginSteps
 from agent.process import StepProcess, describe_returncode, exit_code_of, shell_argv
 from agent.reports import ReportQueue
 from agent.workspace import Workspaces
@@ -80,9 +82,11 @@ class JobRunner:
         base_env: Mapping[str, str] | None = None,
         on_finished: Callable[[JobReport], None] | None = None,
         artifacts: ArtifactTransfer | None = None,
+        plugins: PluginSteps | None = None,
     ) -> None:
         self.assignment = assignment
         self._artifacts = artifacts
+        self._plugins = plugins
         self._upload_problems: list[str] = []
         self._config = config
         self._identity = identity
@@ -318,15 +322,36 @@ class JobRunner:
         started_ms = now_ms()
         ends_job_if_failed = last_if_failed
 
-        def reported(status: Status, exit_code: int, message: str, upload: bool = False) -> StepReport:
+        def reported(
+            status: Status, exit_code: int, message: str, upload: bool = False, result: dict | None = None
+        ) -> StepReport:
             """Queue the step's final report; when it ends the job, upload artifacts into its log first."""
             if upload:
                 self._upload_artifacts(workspace, step_log)
             final = StepReport(
-                step.step_run_id, status, exit_code, message, started_ms, now_ms(), step_log.close()
+                step.step_run_id, status, exit_code, message, started_ms, now_ms(), step_log.close(), result
             )
             self._reports.put(final)
             return final
+
+        if step.uses:
+            self._reports.put(StepReport(step.step_run_id, Status.RUNNING, start_time_unix_ms=started_ms))
+            outcome = self._run_plugin(step, workspace, step_log, deadline)
+            cancel = self._cancelled()
+            if cancel is not None:  # the sandbox ran the action to its end (or its deadline) meanwhile
+                final = reported(cancel.status, 1, cancel.reason)
+                return _StepOutcome(final, _Ending.CANCELLED, cancel.reason)
+            if outcome.timed_out:
+                upload = timeout_ending is _Ending.STEP_TIMEOUT and ends_job_if_failed
+                step_log.system(timeout_message)
+                final = reported(Status.TIMEOUT, 1, timeout_message, upload)
+                return _StepOutcome(final, timeout_ending, timeout_message)
+            if outcome.ok:
+                return _StepOutcome(reported(Status.SUCCESS, 0, "", last, outcome.result), _Ending.EXITED, "")
+            message = outcome.error or "the plugin failed"
+            step_log.system(message)
+            final = reported(Status.FAILED, 1, message, upload=ends_job_if_failed)
+            return _StepOutcome(final, _Ending.EXITED, f"step '{step.name}' failed: {message}")
 
         try:
             process = StepProcess.spawn(
@@ -372,6 +397,16 @@ class JobRunner:
             ending,
             step_failed(step.name, returncode),
         )
+
+    def _run_plugin(
+        self, step: StepAssignment, workspace: Path, step_log: StepLog, deadline: float | None
+    ) -> PluginOutcome:
+        if self._plugins is None:
+            return PluginOutcome(False, None, f"cannot run {step.uses}: this agent runs no plugins", 0.0)
+        timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        env = self.step_env(step, workspace)
+        agent_name = self._identity.agent_name
+        return self._plugins.run(self.assignment, step, agent_name, workspace, env, step_log, timeout)
 
     def _await(self, process: StepProcess, deadline: float | None, timeout_ending: _Ending) -> _Ending:
         """Block until the shell exits, a cancel arrives or the deadline passes, whichever is first."""

@@ -67,6 +67,9 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
             timeout_seconds=s.timeout_seconds,
             continue_on_error=s.continue_on_error,
             when=s.when,
+            uses=s.uses,
+            action=s.action,
+            args=_json_object(s.args_json, "a plugin step's args"),
         )
         for s in message.steps
     )
@@ -83,18 +86,18 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
         timeout_seconds=message.timeout_seconds,
         artifacts=tuple(ArtifactRule(r.name, r.path, r.expire_days) for r in message.artifacts),
         download_artifacts=tuple(message.download_artifacts),
-        condition_context=_condition_context(message.context_json),
+        condition_context=_json_object(message.context_json, "a job's condition context"),
     )
 
 
-def _condition_context(text: str) -> dict[str, Any]:
-    """The JSON object of a JobAssignment's context_json; {} when it is empty or not an object."""
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    """The JSON object in `text`; {} when it is empty or not an object."""
     if not text:
         return {}
     try:
         value = json.loads(text)
     except ValueError:
-        log.warning("ignoring a job's condition context that is not JSON")
+        log.warning("ignoring %s that is not JSON", what)
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -32,6 +32,8 @@ class StepResult:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     log_line_count: int | None = None
+    result: dict[str, Any] | None = None
+    """What a plugin step returned (final reports only)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,25 @@ class AgentReports:
             return message
         return mask(message, self.masks.for_job(job_run_id))
 
+    def _masked_data(self, job_run_id: str, value: Any) -> Any:
+        """A plugin's result with secret values masked in every string, keys included."""
+        if self.masks is None:
+            return value
+        values = self.masks.for_job(job_run_id)
+        if not values:
+            return value
+
+        def walk(item: Any) -> Any:
+            if isinstance(item, str):
+                return mask(item, values)
+            if isinstance(item, dict):
+                return {mask(str(key), values): walk(inner) for key, inner in item.items()}
+            if isinstance(item, list):
+                return [walk(inner) for inner in item]
+            return item
+
+        return walk(value)
+
     def report_step(self, agent_id: str, result: StepResult) -> None:
         if result.status in (Status.PENDING, Status.QUEUED):
             raise FailedPrecondition(f"step status {result.status} cannot be reported by an agent")
@@ -158,6 +179,8 @@ class AgentReports:
                     "finished_at": result.finished_at or utcnow(),
                     "log_line_count": result.log_line_count,
                 }
+                if result.result is not None:
+                    values["result"] = self._masked_data(row.job_run_id, result.result)
             # Unless another kernel ended the step (with its job) since it was read.
             unfinished = (S.id == result.step_run_id, S.status.in_(("PENDING", "QUEUED", "RUNNING")))
             if tx.session.execute(update(S).where(*unfinished).values(**values)).rowcount != 1:

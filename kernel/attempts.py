@@ -35,7 +35,7 @@ _JOB_OUTCOME = frozenset(
 )  # fmt: skip
 _STEP_OUTCOME = frozenset(
     {"id", "job_run_id", "status", "message", "exit_code", "log_seq", "log_line_count", "started_at",
-     "finished_at"}
+     "finished_at", "result"}
 )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from kernel.dsl.expressions import secret_names
+from kernel.dsl.expressions import nested_strings, secret_names
 from kernel.errors import KernelError
 from kernel.secrets import SecretStore
 from kernel.store import Database, models
@@ -63,11 +63,13 @@ class SecretMasks:
                 return ()
             run = session.get(models.PipelineRun, job.run_id)
             steps = session.execute(
-                select(models.StepRun.run, models.StepRun.env).where(models.StepRun.job_run_id == job_run_id)
+                select(models.StepRun.run, models.StepRun.env, models.StepRun.args).where(
+                    models.StepRun.job_run_id == job_run_id
+                )
             ).all()
             texts = [*map(str, (job.env or {}).values())]
             for step in steps:
-                texts += [step.run, *map(str, (step.env or {}).values())]
+                texts += [step.run, *map(str, (step.env or {}).values()), *nested_strings(step.args)]
             names = {name for text in texts if "${{" in text for name in secret_names(text)}
             if not names or run is None:
                 return ()

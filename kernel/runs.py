@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kernel.dsl.expressions import secret_names, substitute
+from kernel.dsl.expressions import nested_strings, secret_names, substitute, substitute_nested
 from kernel.dsl.matrix import env_name
 from kernel.dsl.model import JobSpec, PipelineSpec
 from kernel.errors import InvalidInput
@@ -120,6 +120,9 @@ def create_run(
                         timeout_seconds=step.timeout,
                         continue_on_error=step.continue_on_error,
                         when=step.when,
+                        uses=step.uses,
+                        action=step.action,
+                        args=expander.nested(step.args) if step.uses else None,
                         status="PENDING",
                     )
                 )
@@ -137,7 +140,7 @@ def referenced_secrets(spec: PipelineSpec, variables: Mapping[str, str]) -> set[
         for job in stage.jobs:
             texts += job.env.values()
             for step in job.steps:
-                texts += [step.run, *step.env.values()]
+                texts += [step.run, *step.env.values(), *nested_strings(step.args)]
     return {name for text in texts if "${{" in text for name in secret_names(text)}
 
 
@@ -157,6 +160,9 @@ class _Expander:
 
     def text(self, text: str) -> str:
         return substitute(text, self._resolve)
+
+    def nested(self, value: dict[str, Any]) -> dict[str, Any]:
+        return substitute_nested(value, self._resolve)
 
     def _resolve(self, namespace: str, name: str) -> str | None:
         if namespace == "variables":

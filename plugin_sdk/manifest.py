@@ -29,6 +29,7 @@ __all__ = [
     "Limits",
     "Manifest",
     "Permissions",
+    "instance_problems",
     "is_semver",
     "load_manifest",
     "parse_manifest",
@@ -152,6 +153,12 @@ def parse_manifest(text: str | bytes, source: str = MANIFEST_NAME) -> Manifest:
     if problems:
         raise ManifestError(problems)
     return _build(document)
+
+
+def instance_problems(schema: Mapping[str, Any], instance: Any, where: str) -> list[str]:
+    """Where `instance` breaks one of a plugin's schemas (a step's args, an action's result), each as
+    `where.json.path: message`; [] when it fits."""
+    return list(_instance_problems(dict(schema), instance, [where]))
 
 
 # ---------------------------------------------------------------------------------------------- checking

@@ -26,6 +26,17 @@ def _client_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
 
 
+def _plugin_path_option(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    parser.add_argument(
+        "--plugin-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=f"{prefix}where `uses:` steps find plugins: a plugin folder, or a folder of plugin folders and "
+        "packages (*.zip); repeatable",
+    )
+
+
 def _command(
     sub: argparse._SubParsersAction, name: str, handler: Handler, help: str, client: bool = True
 ) -> argparse.ArgumentParser:
@@ -64,10 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-stream", action="store_true", help="poll with FetchJobRun instead of a Connect stream"
     )
+    _plugin_path_option(p)
 
     p = _command(sub, "up", server.cmd_up, "kernel and local agents in one process tree", client=False)
     p.add_argument("--data", default=".arcade", help="data folder (default .arcade)")
     p.add_argument("--agents", type=int, default=1, help="number of local agents (default 1)")
+    _plugin_path_option(p)
     p.add_argument("--grpc-addr", help="override ARCADE_GRPC_ADDR")
     p.add_argument("--http-addr", help="override ARCADE_HTTP_ADDR")
 
@@ -75,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--var", action="append", default=[], metavar="KEY=VALUE", help="override a variable")
     p.add_argument("--data", help="embedded mode: keep the kernel's data in this folder")
+    _plugin_path_option(p, "embedded mode: ")
 
     p = _command(sub, "validate", run.cmd_validate, "check a pipeline file", client=False)
     p.add_argument("file")

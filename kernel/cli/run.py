@@ -56,16 +56,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     if errors:
         raise CliError("\n".join(str(e) for e in errors), exit_code=EXIT_USAGE)
     variables = parse_vars(args.var)
+    if args.server_given and args.plugin_path:
+        raise CliError(
+            "--plugin-path applies to the embedded agent only; give it to the agents of that kernel "
+            "(arcade agent --plugin-path DIR)",
+            exit_code=EXIT_USAGE,
+        )
+    plugin_paths = tuple(Path(path) for path in args.plugin_path)
+    for path in plugin_paths:
+        if not path.is_dir():
+            raise CliError(f"--plugin-path {path}: not a folder", exit_code=EXIT_USAGE)
     if args.server_given:
         api = ApiClient(args.server, args.token)
         try:
             return _run_on(api, spec, args.file, variables, args.json)
         finally:
             api.close()
-    return _run_embedded(spec, args.file, variables, args.json, args.data)
+    return _run_embedded(spec, args.file, variables, args.json, args.data, plugin_paths)
 
 
-def _run_embedded(spec: str, file: str, variables: dict[str, str], as_json: bool, data: str | None) -> int:
+def _run_embedded(
+    spec: str,
+    file: str,
+    variables: dict[str, str],
+    as_json: bool,
+    data: str | None,
+    plugin_paths: tuple[Path, ...],
+) -> int:
     from agent.config import AgentConfig
     from agent.daemon import AgentDaemon
     from kernel.cli.embedded import EmbeddedKernel  # the whole kernel: imported only when it runs here
@@ -83,6 +100,7 @@ def _run_embedded(spec: str, file: str, variables: dict[str, str], as_json: bool
                 labels={},
                 capacity=max(2, os.cpu_count() or 2),
                 workdir=Path(scratch) / "agent",
+                plugin_paths=plugin_paths,
             )
         )
         agent_thread = threading.Thread(target=daemon.run, name="arcade-agent", daemon=True)

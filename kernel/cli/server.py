@@ -96,6 +96,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
             capacity=args.capacity,
             workdir=Path(args.workdir),
             use_stream=not args.no_stream,
+            plugin_paths=tuple(Path(path) for path in args.plugin_path),
         )
     except ConfigError as exc:
         raise CliError(f"agent: {exc}", exit_code=2) from exc
@@ -120,6 +121,8 @@ def cmd_up(args: argparse.Namespace) -> int:
             name = f"local-{index + 1}"
             command = [sys.executable, "-m", "kernel.cli.main", "agent", "--server", kernel.grpc_target]
             command += ["--name", name, "--workdir", str(data / "agents" / name)]
+            for path in args.plugin_path:
+                command += ["--plugin-path", str(Path(path).absolute())]
             agents.append(subprocess.Popen(command, env={**os.environ, "ARCADE_TOKEN": token}))
         if not stopped.is_set() and not embedded.wait_for_agents(args.agents, AGENTS_READY_SECONDS):
             exited = [f"local-{i + 1}" for i, p in enumerate(agents) if p.poll() is not None]

@@ -27,6 +27,7 @@ from kernel.dsl.model import (
     StepSpec,
 )
 from kernel.dsl.notify import read_notify
+from kernel.dsl.plugin_steps import read_action, read_args, read_uses
 from kernel.dsl.retry import read_retry
 from kernel.dsl.triggers import read_triggers
 from kernel.dsl.yamlpos import Document, Path
@@ -52,7 +53,7 @@ JOB_KEYS = (
     "when",
     "retry",
 )
-STEP_KEYS = ("name", "run", "env", "timeout", "continue_on_error", "when")
+STEP_KEYS = ("name", "run", "uses", "action", "args", "env", "timeout", "continue_on_error", "when")
 
 
 def build_pipeline(doc: Document, report: Reporter) -> PipelineSpec | None:
@@ -299,7 +300,7 @@ class _PipelineBuilder:
         limit: _Limit,
         axes: list[str] | None,
     ) -> StepSpec | None:
-        step = self.fields.mapping(path, value, "a step", STEP_KEYS, required=("run",))
+        step = self.fields.mapping(path, value, "a step", STEP_KEYS)
         if step is None:
             return None
         if "name" in step:
@@ -307,6 +308,7 @@ class _PipelineBuilder:
         else:
             name = f"step-{index + 1}"
             self._claim(path, name, "step", names, default=True)
+        plugin = self._plugin(path, step)
         run = self.fields.string((*path, "run"), step["run"]) if "run" in step else None
         env = self.fields.env((*path, "env"), step["env"]) if "env" in step else {}
         timeout = self._timeout(path, step, "step", limit)
@@ -314,11 +316,41 @@ class _PipelineBuilder:
         if "continue_on_error" in step:
             continue_on_error = self.fields.boolean((*path, "continue_on_error"), step["continue_on_error"])
         when = read_when(self.fields, (*path, "when"), step["when"], axes) if "when" in step else None
-        if name is None or run is None:
+        if name is None or (run is None and plugin is None):
             return None
+        uses, action, args = plugin if plugin is not None else (None, None, {})
         return StepSpec(
-            name=name, run=run, env=env, timeout=timeout, continue_on_error=continue_on_error, when=when
+            name=name,
+            run=run or "",
+            env=env,
+            timeout=timeout,
+            continue_on_error=continue_on_error,
+            when=when,
+            uses=uses,
+            action=action,
+            args=args,
         )
+
+    def _plugin(self, path: Path, step: dict) -> tuple[str, str | None, dict[str, Any]] | None:
+        """A plugin step's (uses, action, args); None for a shell step. Checks that `run` xor `uses`."""
+        if "run" in step and "uses" in step:
+            self.fields.error_in(
+                path, "uses", "a step has either 'run' (a shell command) or 'uses' (a plugin)"
+            )
+            return None
+        if "uses" not in step:
+            if "run" not in step:
+                self.fields.error(path, "missing required key 'run' (a shell command) or 'uses' (a plugin)")
+            for key in ("action", "args"):
+                if key in step:
+                    self.fields.error_in(
+                        path, key, f"'{key}' belongs to plugin steps: add 'uses: ns/name@version'"
+                    )
+            return None
+        uses = read_uses(self.fields, (*path, "uses"), step["uses"])
+        action = read_action(self.fields, (*path, "action"), step["action"]) if "action" in step else None
+        args = read_args(self.fields, (*path, "args"), step["args"]) if "args" in step else {}
+        return None if uses is None else (uses, action, args)
 
     def _unique_name(self, path: Path, mapping: dict, kind: str, seen: dict[str, int]) -> str | None:
         """The `name` of a stage, job or step; reports a bad or already used name."""

@@ -68,6 +68,29 @@ def substitute(text: str, resolve: Callable[[str, str], str | None]) -> str:
     return EXPRESSION.sub(replace, text)
 
 
+def substitute_nested(value: Any, resolve: Callable[[str, str], str | None]) -> Any:
+    """`value` (JSON-like data, e.g. a plugin step's args) with `substitute` applied to every string in it."""
+    if isinstance(value, str):
+        return substitute(value, resolve)
+    if isinstance(value, dict):
+        return {key: substitute_nested(item, resolve) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute_nested(item, resolve) for item in value]
+    return value
+
+
+def nested_strings(value: Any) -> Iterator[str]:
+    """Every string inside JSON-like data (keys excluded)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from nested_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from nested_strings(item)
+
+
 def check_expressions(fields: FieldReader, root: dict[str, Any]) -> None:
     """Report every malformed or unknown reference in the pipeline document `root`."""
     variables = root.get("variables")
@@ -105,12 +128,24 @@ class _Checker:
                 for number, step in enumerate(steps):
                     if isinstance(step, dict):
                         self.text((*where, "steps", number, "run"), step.get("run"), axes)
+                        self.nested((*where, "steps", number, "args"), step.get("args"), axes)
                         self.env((*where, "steps", number, "env"), step.get("env"), axes)
 
     def env(self, path: Path, mapping: Any, axes: list[str] | None) -> None:
         if isinstance(mapping, dict):
             for key, value in mapping.items():
                 self.text((*path, key), value, axes)
+
+    def nested(self, path: Path, value: Any, axes: list[str] | None) -> None:
+        """Every string inside a plugin step's `args`, at any depth."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.nested((*path, key), item, axes)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.nested((*path, index), item, axes)
+        else:
+            self.text(path, value, axes)
 
     def text(self, path: Path, value: Any, axes: list[str] | None) -> None:
         if not isinstance(value, str) or "${{" not in value:

@@ -32,12 +32,17 @@ class Selector:
 
 @dataclass(frozen=True)
 class StepSpec:
+    """A shell step (`run`), or a plugin step (`uses`, with `action` and `args`; `run` is then "")."""
+
     name: str
     run: str
     env: dict[str, str] = field(default_factory=dict)
     timeout: float | None = None
     continue_on_error: bool = False
     when: str | None = None  # a CEL condition (kernel.conditions)
+    uses: str | None = None  # ns/name[@range] (plugin_sdk.refs)
+    action: str | None = None  # None: the plugin's only action
+    args: dict[str, Any] = field(default_factory=dict)  # JSON-compatible; strings may hold expressions
 
 
 @dataclass(frozen=True)

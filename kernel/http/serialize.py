@@ -39,6 +39,9 @@ def step_json(step: models.StepRun) -> dict[str, Any]:
         "finished_at": iso(step.finished_at),
         "log_line_count": step.log_line_count if step.log_line_count is not None else step.log_seq,
         "continue_on_error": step.continue_on_error,
+        "uses": step.uses,
+        "action": step.action,
+        "result": step.result,
     }
 
 

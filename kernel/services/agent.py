@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from kernel.agents import AgentRegistry
 from kernel.artifacts import ArtifactStore
 from kernel.auth import TokenService
 from kernel.conditions import context
-from kernel.dsl.expressions import secret_names, substitute
+from kernel.dsl.expressions import nested_strings, secret_names, substitute, substitute_nested
 from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
@@ -59,7 +60,7 @@ def assignment_pb(
             .order_by(models.StepRun.index)
         ).all()
         texts = [*map(str, (job.env or {}).values())] + [
-            t for s in steps for t in (s.run, *map(str, s.env.values()))
+            t for s in steps for t in (s.run, *map(str, s.env.values()), *nested_strings(s.args))
         ]
         names = {name for text in texts if "${{" in text for name in secret_names(text)}
         values = secrets.values(session, run.pipeline_id, names) if names and secrets is not None else {}
@@ -69,8 +70,11 @@ def assignment_pb(
     if masks is not None:
         masks.remember(job.id, values.values())
 
+    def reveal(namespace: str, name: str) -> str | None:
+        return values.get(name) if namespace == "secrets" else None
+
     def clear(text: str) -> str:
-        return substitute(text, lambda namespace, name: values.get(name) if namespace == "secrets" else None)
+        return substitute(text, reveal)
 
     # Conditions see the env as stored: `${{ secrets.X }}` stays a reference there.
     context_json = ""
@@ -98,6 +102,9 @@ def assignment_pb(
                 timeout_seconds=s.timeout_seconds or 0.0,
                 continue_on_error=s.continue_on_error,
                 when=s.when or "",
+                uses=s.uses or "",
+                action=s.action or "",
+                args_json=json.dumps(substitute_nested(s.args, reveal)) if s.uses else "",
             )
             for s in steps
         ],
@@ -107,6 +114,24 @@ def assignment_pb(
         ],
         download_artifacts=[str(name) for name in job.download_artifacts or ()],
     )
+
+
+MAX_RESULT_BYTES = 1024 * 1024
+
+
+def plugin_result(text: str) -> dict[str, Any] | None:
+    """A reported plugin result: None when empty, else a JSON object of at most MAX_RESULT_BYTES."""
+    if not text:
+        return None
+    if len(text) > MAX_RESULT_BYTES:
+        raise InvalidInput(f"result_json is {len(text)} bytes; the limit is {MAX_RESULT_BYTES}")
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput(f"result_json is not valid JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise InvalidInput(f"result_json must be a JSON object, got {type(value).__name__}")
+    return value
 
 
 def cancel_pb(cancel: Cancel) -> agent_pb2.CancelJob:
@@ -306,6 +331,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                 started_at=from_unix_ms(request.start_time_unix_ms),
                 finished_at=from_unix_ms(request.finish_time_unix_ms),
                 log_line_count=request.log_line_count if status.final else None,
+                result=plugin_result(request.result_json) if status.final else None,
             ),
         )
         return agent_pb2.ReportStepRunStatusResponse()

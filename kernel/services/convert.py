@@ -112,6 +112,9 @@ def step_pb(step: models.StepRun) -> types_pb2.StepRun:
         finish_time=timestamp(step.finished_at),
         log_line_count=step.log_line_count if step.log_line_count is not None else step.log_seq,
         continue_on_error=step.continue_on_error,
+        uses=step.uses or "",
+        action=step.action or "",
+        result_json=json.dumps(step.result) if step.result is not None else "",
     )
 
 

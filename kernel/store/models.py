@@ -212,9 +212,15 @@ class StepRun(Base):
     continue_on_error: Mapped[bool] = mapped_column(default=False)
     # The step's CEL `when` condition, evaluated by the agent; None runs it unless an earlier step failed.
     when: Mapped[str | None] = mapped_column(Text)
+    # A plugin step (`run` is ""): ns/name[@range], the action (None: the plugin's only one) and its args.
+    uses: Mapped[str | None] = mapped_column(String(300))
+    action: Mapped[str | None] = mapped_column(String(100))
+    args: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(16), default="PENDING")
     message: Mapped[str] = mapped_column(Text, default="")
     exit_code: Mapped[int | None]
+    # What a plugin step returned (validated against the action's `returns` schema on the agent).
+    result: Mapped[dict[str, Any] | None]
     # Highest log sequence number stored; PushLogs ignores lines at or below it (idempotent resend).
     log_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     # Number of lines the agent reported when the step finished; None while it runs.

@@ -99,10 +99,10 @@ def test_duplicate_mapping_key_points_at_the_second_key():
             "jobs[0]: unknown key 'matirx'",
         ),
         (
-            "name: x\njobs: [{name: j, steps: [{run: x, uses: a/b}]}]\n",
+            "name: x\njobs: [{name: j, steps: [{run: x, with: a/b}]}]\n",
             2,
             35,
-            "jobs[0].steps[0]: unknown key 'uses'",
+            "jobs[0].steps[0]: unknown key 'with'",
         ),
         (
             "name: x\njobs: [{name: j, agent_selector: {labels: {}}, steps: [{run: x}]}]\n",

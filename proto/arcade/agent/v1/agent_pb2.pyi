@@ -162,7 +162,7 @@ class ConnectRequest(_message.Message):
         ...
 
 class StepAssignment(_message.Message):
-    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error', 'when')
+    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error', 'when', 'uses', 'action', 'args_json')
 
     class EnvEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -181,6 +181,9 @@ class StepAssignment(_message.Message):
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     CONTINUE_ON_ERROR_FIELD_NUMBER: _ClassVar[int]
     WHEN_FIELD_NUMBER: _ClassVar[int]
+    USES_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    ARGS_JSON_FIELD_NUMBER: _ClassVar[int]
     step_run_id: str
     index: int
     name: str
@@ -189,8 +192,11 @@ class StepAssignment(_message.Message):
     timeout_seconds: float
     continue_on_error: bool
     when: str
+    uses: str
+    action: str
+    args_json: str
 
-    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=..., when: _Optional[str]=...) -> None:
+    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=..., when: _Optional[str]=..., uses: _Optional[str]=..., action: _Optional[str]=..., args_json: _Optional[str]=...) -> None:
         ...
 
 class JobAssignment(_message.Message):
@@ -298,7 +304,7 @@ class FetchJobRunResponse(_message.Message):
         ...
 
 class ReportStepRunStatusRequest(_message.Message):
-    __slots__ = ('step_run_id', 'status', 'exit_code', 'message', 'start_time_unix_ms', 'finish_time_unix_ms', 'log_line_count')
+    __slots__ = ('step_run_id', 'status', 'exit_code', 'message', 'start_time_unix_ms', 'finish_time_unix_ms', 'log_line_count', 'result_json')
     STEP_RUN_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -306,6 +312,7 @@ class ReportStepRunStatusRequest(_message.Message):
     START_TIME_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     FINISH_TIME_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     LOG_LINE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULT_JSON_FIELD_NUMBER: _ClassVar[int]
     step_run_id: str
     status: _types_pb2.StepRunStatus
     exit_code: int
@@ -313,8 +320,9 @@ class ReportStepRunStatusRequest(_message.Message):
     start_time_unix_ms: int
     finish_time_unix_ms: int
     log_line_count: int
+    result_json: str
 
-    def __init__(self, step_run_id: _Optional[str]=..., status: _Optional[_Union[_types_pb2.StepRunStatus, str]]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., start_time_unix_ms: _Optional[int]=..., finish_time_unix_ms: _Optional[int]=..., log_line_count: _Optional[int]=...) -> None:
+    def __init__(self, step_run_id: _Optional[str]=..., status: _Optional[_Union[_types_pb2.StepRunStatus, str]]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., start_time_unix_ms: _Optional[int]=..., finish_time_unix_ms: _Optional[int]=..., log_line_count: _Optional[int]=..., result_json: _Optional[str]=...) -> None:
         ...
 
 class ReportStepRunStatusResponse(_message.Message):

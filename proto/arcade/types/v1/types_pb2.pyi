@@ -187,7 +187,7 @@ class Agent(_message.Message):
         ...
 
 class StepRun(_message.Message):
-    __slots__ = ('id', 'job_run_id', 'pipeline_run_id', 'index', 'name', 'status', 'exit_code', 'message', 'start_time', 'finish_time', 'log_line_count', 'continue_on_error')
+    __slots__ = ('id', 'job_run_id', 'pipeline_run_id', 'index', 'name', 'status', 'exit_code', 'message', 'start_time', 'finish_time', 'log_line_count', 'continue_on_error', 'uses', 'action', 'result_json')
     ID_FIELD_NUMBER: _ClassVar[int]
     JOB_RUN_ID_FIELD_NUMBER: _ClassVar[int]
     PIPELINE_RUN_ID_FIELD_NUMBER: _ClassVar[int]
@@ -200,6 +200,9 @@ class StepRun(_message.Message):
     FINISH_TIME_FIELD_NUMBER: _ClassVar[int]
     LOG_LINE_COUNT_FIELD_NUMBER: _ClassVar[int]
     CONTINUE_ON_ERROR_FIELD_NUMBER: _ClassVar[int]
+    USES_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    RESULT_JSON_FIELD_NUMBER: _ClassVar[int]
     id: str
     job_run_id: str
     pipeline_run_id: str
@@ -212,8 +215,11 @@ class StepRun(_message.Message):
     finish_time: _timestamp_pb2.Timestamp
     log_line_count: int
     continue_on_error: bool
+    uses: str
+    action: str
+    result_json: str
 
-    def __init__(self, id: _Optional[str]=..., job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., status: _Optional[_Union[StepRunStatus, str]]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., log_line_count: _Optional[int]=..., continue_on_error: bool=...) -> None:
+    def __init__(self, id: _Optional[str]=..., job_run_id: _Optional[str]=..., pipeline_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., status: _Optional[_Union[StepRunStatus, str]]=..., exit_code: _Optional[int]=..., message: _Optional[str]=..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., finish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]]=..., log_line_count: _Optional[int]=..., continue_on_error: bool=..., uses: _Optional[str]=..., action: _Optional[str]=..., result_json: _Optional[str]=...) -> None:
         ...
 
 class JobRun(_message.Message):

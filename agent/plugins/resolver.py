@@ -1,0 +1,129 @@
+"""Resolving `uses: ns/name@range` against the agent's plugin path (`--plugin-path DIR`, repeatable).
+
+Each DIR is a plugin folder itself (it holds `manifest.json`), or holds plugin folders and packages
+(`*.zip`). Packages are unpacked safely (`plugin_sdk.unpack`) once, into `<cache>/<sha256>/`, and found
+again by their sha256. The newest version the range accepts wins. The signed registry (issue 5) slots in
+as another source behind the same `resolve`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from agent.errors import PluginUnavailable
+from agent.plugins.loader import LoadedPlugin, load_plugin_dir
+from plugin_sdk import PluginError, unpack
+from plugin_sdk.manifest import MANIFEST_NAME
+from plugin_sdk.refs import newest_match, parse_plugin_ref
+
+__all__ = ["PACKAGE_SUFFIX", "PluginResolver"]
+
+log = logging.getLogger("arcade.agent")
+
+PACKAGE_SUFFIX = ".zip"
+_CHUNK = 1024 * 1024
+
+
+class PluginResolver:
+    """Finds plugins in `search_paths`; unpacked packages live in the private folder `cache_dir`."""
+
+    def __init__(self, search_paths: Sequence[Path], cache_dir: Path) -> None:
+        self.search_paths = tuple(Path(path) for path in search_paths)
+        self._cache_dir = Path(cache_dir)
+        self._digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> sha256
+        self._lock = threading.Lock()
+
+    def resolve(self, reference: str) -> LoadedPlugin:
+        """The newest plugin matching `reference`; PluginUnavailable says what was looked at and why."""
+        try:
+            ref = parse_plugin_ref(reference)
+        except ValueError as exc:
+            raise PluginUnavailable(str(exc)) from exc
+        if not self.search_paths:
+            raise PluginUnavailable(
+                f"cannot run {reference}: this agent has no plugin path (start it with --plugin-path DIR)"
+            )
+        found: dict[str, LoadedPlugin] = {}
+        problems: list[str] = []
+        for plugin, problem in self._scan():
+            if problem is not None:
+                problems.append(problem)
+            elif plugin is not None and plugin.manifest.name == ref.name:
+                found.setdefault(plugin.manifest.version, plugin)
+        version = newest_match(ref, found)
+        if version is not None:
+            return found[version]
+        where = ", ".join(str(path) for path in self.search_paths)
+        message = f"plugin {reference} not found in the plugin path ({where})"
+        if found:
+            message += f"; versions of {ref.name} there: {', '.join(sorted(found))}"
+        named = [problem for problem in problems if ref.name in problem] or problems
+        if named:
+            message += "; unusable entries: " + "; ".join(named[:3])
+        raise PluginUnavailable(message)
+
+    def available(self) -> list[LoadedPlugin]:
+        """Every usable plugin in the plugin path (unusable entries are logged and left out)."""
+        plugins = []
+        for plugin, problem in self._scan():
+            if problem is not None:
+                log.warning("plugin path: %s", problem)
+            elif plugin is not None:
+                plugins.append(plugin)
+        return plugins
+
+    def _scan(self) -> Iterator[tuple[LoadedPlugin | None, str | None]]:
+        for base in self.search_paths:
+            if (base / MANIFEST_NAME).is_file():
+                yield self._attempt(lambda base=base: load_plugin_dir(base))
+                continue
+            try:
+                children = sorted(base.iterdir())
+            except OSError as exc:
+                yield None, f"{base}: cannot list the folder: {exc.strerror or exc}"
+                continue
+            for child in children:
+                if child.is_dir() and (child / MANIFEST_NAME).is_file():
+                    yield self._attempt(lambda child=child: load_plugin_dir(child))
+                elif child.is_file() and child.name.endswith(PACKAGE_SUFFIX):
+                    yield self._attempt(lambda child=child: self._load_package(child))
+
+    @staticmethod
+    def _attempt(load: Callable[[], LoadedPlugin]) -> tuple[LoadedPlugin | None, str | None]:
+        try:
+            return load(), None
+        except PluginUnavailable as exc:
+            return None, str(exc)
+
+    def _load_package(self, package: Path) -> LoadedPlugin:
+        digest = self._digest(package)
+        target = self._cache_dir / digest
+        with self._lock:
+            if not (target / MANIFEST_NAME).is_file():
+                self._cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                try:
+                    unpack(package, target)
+                except PluginError as exc:
+                    if not (target / MANIFEST_NAME).is_file():  # else another process unpacked it first
+                        raise PluginUnavailable(f"{package}: {exc}") from exc
+        return load_plugin_dir(target, origin=f"{package} (sha256 {digest[:12]})")
+
+    def _digest(self, package: Path) -> str:
+        try:
+            info = package.stat()
+            key = (str(package.resolve()), info.st_size, info.st_mtime_ns)
+            if key in self._digests:
+                return self._digests[key]
+            digest = hashlib.sha256()
+            with package.open("rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+        except OSError as exc:
+            raise PluginUnavailable(f"{package}: cannot read the package: {exc.strerror or exc}") from exc
+        self._digests[key] = digest.hexdigest()
+        return self._digests[key]
+
