@@ -29,6 +29,7 @@ from agent.peer import (
     StepReport,
     UploadedArtifact,
 )
+from agent.plugins.steps import PluginSteps
 from agent.reports import ReportQueue
 from agent.runner import AgentIdentity, JobRunner
 
@@ -178,6 +179,8 @@ class Harness:
             workdir=tmp_path / "work",
             kill_grace_seconds=0.5,
         )
+        self.plugins: PluginSteps | None = None
+        """Set by plugin tests: what `uses:` steps resolve and run through."""
         self.reports = ReportQueue(self.peer)
         self.logs = LogShipper(self.peer, call_window=0.2)
         self.events = EventShipper(self.peer)
@@ -194,6 +197,7 @@ class Harness:
             events=self.events,
             base_env=base_env,
             artifacts=ArtifactTransfer(self.peer, self.config.workdir / "artifacts"),
+            plugins=self.plugins,
         )
 
     def run(self, assignment: JobAssignment, base_env: dict[str, str] | None = None) -> JobReport:
@@ -215,6 +219,8 @@ class Harness:
     def close(self) -> None:
         for worker in (self.reports, self.logs, self.events):
             worker.stop(5.0)
+        if self.plugins is not None:
+            self.plugins.close()
 
 
 def process_gone(pid: int, timeout: float = 5.0) -> bool:
