@@ -52,7 +52,8 @@ def test_a_package_is_unpacked_once_and_found_by_its_digest(tmp_path):
 
 def test_not_found_names_the_path_and_the_versions_there(tmp_path):
     folder = plugin_dir(tmp_path / "echo")
-    with pytest.raises(PluginUnavailable, match=r"plugin tests/echo@\^2 not found in the plugin path \(") as info:
+    expected = r"plugin tests/echo@\^2 not found in the plugin path \("
+    with pytest.raises(PluginUnavailable, match=expected) as info:
         resolver(tmp_path, folder).resolve("tests/echo@^2")
     assert "versions of tests/echo there: 1.0.0" in str(info.value)
 
