@@ -4,7 +4,7 @@ extensions), and the manifest and package tooling of step plugins.
 The hooks themselves are declared in `plugin_sdk.hookspecs`.
 """
 
-from plugin_sdk.errors import ManifestError, PackageError, PluginError
+from plugin_sdk.errors import BuildError, ManifestError, PackageError, PluginError
 from plugin_sdk.manifest import Action, Limits, Manifest, Permissions, load_manifest
 from plugin_sdk.markers import PROJECT_NAME, hookimpl, hookspec
 from plugin_sdk.package import PackageInfo, pack, unpack
@@ -13,6 +13,7 @@ from plugin_sdk.types import JobSummary, NotifyRequest, NotifyResult, RunSummary
 __all__ = [
     "PROJECT_NAME",
     "Action",
+    "BuildError",
     "JobSummary",
     "Limits",
     "Manifest",

@@ -2,12 +2,13 @@
 
 PluginError
 ├── ManifestError      a manifest is not valid JSON or breaks the schema or a rule (`problems` lists each one)
-└── PackageError       a plugin package cannot be packed, or is malformed, unsafe or too large to unpack
+├── PackageError       a plugin package cannot be packed, or is malformed, unsafe or too large to unpack
+└── BuildError         a plugin's source cannot be built into its module or component (the message says why)
 """
 
 from __future__ import annotations
 
-__all__ = ["ManifestError", "PackageError", "PluginError"]
+__all__ = ["BuildError", "ManifestError", "PackageError", "PluginError"]
 
 
 class PluginError(Exception):
@@ -30,3 +31,7 @@ class PackageError(PluginError):
     def __init__(self, message: str, entry: str | None = None) -> None:
         super().__init__(message)
         self.entry = entry
+
+
+class BuildError(PluginError):
+    """A plugin's source cannot be built: a missing tool, or the compiler's report (e.g. a syntax error)."""

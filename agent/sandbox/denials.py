@@ -2,7 +2,9 @@
 
 wasi-command guests get a WASI errno back (wasi-libc refuses paths outside every preopen itself, without a
 host call) and usually print it the libc way (`open /etc/passwd: Capabilities insufficient`) before exiting
-non-zero. The host cannot see which path the guest meant, so this reads the guest's last stderr lines.
+non-zero. The host cannot see which path the guest meant, so this reads the guest's last stderr lines (for a
+component: its error, where the guest helpers put the OSError with its path). A missing file outside the
+workspace counts as refused: nothing outside it can be reached.
 """
 
 from __future__ import annotations
@@ -22,17 +24,21 @@ _DENIED = re.compile(
     re.IGNORECASE,
 )
 _WRITE_HINT = re.compile(r"Read-only file system|Operation not permitted|os error (63|69)\b", re.IGNORECASE)
+# "not there" is a denial too where nothing can be there: outside the workspace, or in one not granted.
+_MISSING = re.compile(r"No such file or directory|os error 44\b", re.IGNORECASE)
 _PATH = re.compile(r"""["'`]?(/[^\s"'`:,)]*)""")
 
 
 def describe_denial(lines: Iterable[str], workspace_access: str | None) -> str | None:
-    """The denial message for the first stderr line that reports a refused file-system call, if any."""
+    """The denial message for the first line (of stderr, or a component's error) that reports a refused
+    file-system call, if any."""
     for line in lines:
-        if not _DENIED.search(line):
-            continue
         found = _PATH.search(line)
         path = posixpath.normpath(found[1]) if found else None
         inside = path is not None and (path == WORKSPACE or path.startswith(WORKSPACE + "/"))
+        unreachable = path is not None and (not inside or workspace_access is None)
+        if not (_DENIED.search(line) or (unreachable and _MISSING.search(line))):
+            continue
         if inside and workspace_access == "ro" and _WRITE_HINT.search(line):
             return (
                 f"denied: the plugin has read-only filesystem permission for {path} "

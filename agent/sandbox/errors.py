@@ -1,13 +1,14 @@
 """The sandbox's exception tree; every error the sandbox raises on purpose derives from `SandboxError`.
 
 SandboxError
-├── ModuleRejected      the file is not a runnable wasi-command module (not wasm, bad import, bad header)
-├── CacheError          the compiled-module cache folder is unsafe to use (not private to this user)
-└── WorkerError         a sandbox worker process could not be started or spoke out of turn
+├── ModuleRejected      the file is not a runnable module or component (not wasm, wrong kind, bad import)
+├── CacheError          the compiled-code cache folder is unsafe to use (not private to this user)
+├── WorkerError         a sandbox worker process could not be started or spoke out of turn
+└── FetchFailed         (`http_host`, in workers) an `http-fetch` refused or failed: the guest's err result
 
-Guest failures (denied permissions, exceeded limits, non-zero exit, bad result JSON) are not raised: they come
-back as a failed `SandboxResult` whose `error` names the permission or limit, so one step fails and the
-runner keeps serving.
+Guest failures (denied permissions, exceeded limits, non-zero exit, an err result, bad result JSON) are not
+raised: they come back as a failed `SandboxResult` whose `error` names the permission or limit, so one step
+fails and the runner keeps serving.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ class SandboxError(Exception):
 
 
 class ModuleRejected(SandboxError):
-    """The module cannot run as a wasi-command: not WebAssembly, truncated, or importing what we lack."""
+    """The file cannot run with its abi: not WebAssembly, the wrong kind (module or component), truncated,
+    or importing what the host lacks."""
 
 
 class CacheError(SandboxError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from agent.sandbox.origin import parse_origin
+
 __all__ = ["MIB", "Limits", "Permissions", "format_bytes", "format_seconds"]
 
 MIB = 1024 * 1024
@@ -18,31 +20,43 @@ class Permissions:
 
     `workspace`: None = no file system at all, "ro" = the job workspace at /workspace read-only, "rw" =
     read-write. `env`: the environment keys the plugin may see (only those present on the host are passed).
-    There is no network permission here: wasi-command modules get no sockets at all.
+    `allowed_hosts`: the origins ("https://api.example.com", "http://127.0.0.1:8123") a component may reach
+    through the host's `http-fetch` import, compared on scheme, host and port; empty = no network. No plugin
+    ever gets sockets of its own.
     """
 
     workspace: WorkspaceAccess | None = None
     env: frozenset[str] = field(default_factory=frozenset)
+    allowed_hosts: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if self.workspace not in (None, "ro", "rw"):
             raise ValueError(f"workspace permission must be 'ro', 'rw' or None, not {self.workspace!r}")
         object.__setattr__(self, "env", frozenset(self.env))
+        object.__setattr__(self, "allowed_hosts", frozenset(self.allowed_hosts))
+        for origin in self.allowed_hosts:
+            try:
+                parse_origin(origin)
+            except ValueError as exc:
+                raise ValueError(f"allowed_hosts entry {origin!r}: {exc}") from None
 
 
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for one invocation. `deadline_seconds` is wall-clock and holds even while the guest is
-    blocked (the worker process is killed); fuel and memory are enforced inside wasmtime."""
+    blocked (the worker process is killed); it starts once the module or component is loaded (a first
+    compile can take seconds). Fuel and memory are enforced inside wasmtime. `log_lines` caps the log lines
+    of one call (stderr, and a component's stdout and `log` calls)."""
 
     memory_bytes: int = 64 * MIB
     fuel: int = 2_000_000_000
     deadline_seconds: float = 60.0
     stdout_bytes: int = 1 * MIB
     stderr_bytes: int = 1 * MIB
+    log_lines: int = 10_000
 
     def __post_init__(self) -> None:
-        for name in ("memory_bytes", "fuel", "stdout_bytes", "stderr_bytes"):
+        for name in ("memory_bytes", "fuel", "stdout_bytes", "stderr_bytes", "log_lines"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.deadline_seconds <= 0:

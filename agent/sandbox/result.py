@@ -13,9 +13,11 @@ CacheTier = Literal["memory", "disk", "compiled"]
 
 @dataclass(frozen=True)
 class SandboxResult:
-    """ok: exit code 0 and a JSON object on stdout (in `result`). Otherwise `error` says why, naming the
-    permission or limit involved. `exit_code` is the guest's WASI exit code when it exited (None when it
-    trapped, was killed or never started). `duration` is wall seconds as seen by the caller."""
+    """ok: a JSON object in `result` (a wasi-command's stdout after exit code 0, a component's ok value).
+    Otherwise `error` says why, naming the permission or limit involved. `exit_code` is a wasi-command's
+    WASI exit code when it exited (None when it trapped, was killed or never started, and for components).
+    `duration` is wall seconds as seen by the caller, loading included. `cache` is where the compiled code
+    came from (None when it never loaded)."""
 
     ok: bool
     result: dict[str, Any] | None

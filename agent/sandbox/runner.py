@@ -1,34 +1,48 @@
-"""`SandboxRunner`: runs wasi-command modules in a pool of warm worker processes with a hard deadline.
+"""`SandboxRunner`: runs wasi-command modules and components in a pool of warm worker processes with a hard
+deadline.
 
 Each invocation borrows one idle worker (or starts one), sends it the call and reads log lines and the
-outcome. If the outcome has not arrived by the wall-clock deadline (plus a short grace for the worker's own
-epoch interruption to report), the worker is killed: that holds even when the guest is blocked in WASI
-sleep or a host call. A killed or dead worker is replaced by a fresh one started right away.
+outcome. The wall-clock deadline starts when the worker reports the plugin loaded (a first compile may take
+many seconds; `load_timeout` bounds that part). If the outcome has not arrived by the deadline (plus a short
+grace for the worker's own epoch interruption to report), the worker is killed: that holds even when the
+guest is blocked in WASI sleep or a host call. A killed or dead worker is replaced by a fresh one at once.
 """
 
 from __future__ import annotations
 
+import enum
 import select
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agent.sandbox.cache import private_folder
 from agent.sandbox.channel import read_message, write_message
 from agent.sandbox.errors import WorkerError
+from agent.sandbox.invocation import Abi, Invocation
 from agent.sandbox.policy import Limits, Permissions, format_seconds
-from agent.sandbox.result import SandboxResult
+from agent.sandbox.result import CacheTier, SandboxResult
+from agent.sandbox.stop import StopSignal
 
 __all__ = ["RunnerStats", "SandboxRunner"]
 
 STARTUP_TIMEOUT = 30.0
-_KILLED: dict[str, Any] = {}  # sentinel: the worker was killed at the deadline
+LOAD_TIMEOUT = 300.0  # seconds for a worker to load a plugin (a cold component compile takes 10-20 s)
 KILL_GRACE = 0.25  # seconds after the deadline for the in-worker epoch interrupt to report before the kill
+
+
+class _Stopped(enum.Enum):
+    """Why a call ended without a `done` message."""
+
+    DIED = "the worker exited"
+    DEADLINE = "killed at the deadline"
+    LOAD_TIMEOUT = "killed while loading the plugin"
+    STOPPED = "killed on request (StopSignal)"
 
 
 @dataclass
@@ -74,15 +88,20 @@ class _Worker:
 
 
 class SandboxRunner:
-    """Runs wasi-command modules with a manifest's permissions and limits. Thread-safe; one per agent.
+    """Runs wasi-command modules and `arcade:plugin` components with a manifest's permissions and limits.
+    Thread-safe; one per agent.
 
-    `cache_dir` is the private compiled-module folder (created with mode 0700; None disables the disk
-    tier). `prewarm` workers are started at once and kept ready.
+    `cache_dir` is the private compiled-code folder (created with mode 0700; None disables the disk
+    tier). `prewarm` workers are started at once and kept ready. `load_timeout` bounds loading (compiling)
+    a plugin, which happens before its deadline starts.
     """
 
-    def __init__(self, cache_dir: Path | None = None, prewarm: int = 1) -> None:
+    def __init__(
+        self, cache_dir: Path | None = None, prewarm: int = 1, load_timeout: float = LOAD_TIMEOUT
+    ) -> None:
         self._cache_dir = private_folder(cache_dir) if cache_dir is not None else None
         self._prewarm = prewarm
+        self._load_timeout = load_timeout
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -119,34 +138,72 @@ class SandboxRunner:
         limits: Limits,
         env: Mapping[str, str],
         on_log: Callable[[str], None],
+        stop: StopSignal | None = None,
     ) -> SandboxResult:
-        """Run `module` once: request JSON on stdin, a JSON object on stdout, stderr lines to `on_log`."""
+        """Run `module` once: request JSON on stdin, a JSON object on stdout, stderr lines to `on_log`.
+        Setting `stop` kills the call at once (the job was cancelled)."""
+        return self._run("wasi-command", module, request, workspace, permissions, limits, env, on_log, stop)
+
+    def run_component(
+        self,
+        component: Path,
+        request: dict[str, Any],
+        workspace: Path | None,
+        permissions: Permissions,
+        limits: Limits,
+        env: Mapping[str, str],
+        on_log: Callable[[str], None],
+        stop: StopSignal | None = None,
+    ) -> SandboxResult:
+        """Run an `arcade:plugin` component once: `run(action, input)` with the request's args, config and
+        context; its ok value (a JSON object) is the result, its err the error. `log` calls, stdout and
+        stderr lines go to `on_log`; HTTP reaches only `permissions.allowed_hosts`."""
+        return self._run("component", component, request, workspace, permissions, limits, env, on_log, stop)
+
+    def _run(
+        self,
+        abi: Abi,
+        path: Path,
+        request: dict[str, Any],
+        workspace: Path | None,
+        permissions: Permissions,
+        limits: Limits,
+        env: Mapping[str, str],
+        on_log: Callable[[str], None],
+        stop: StopSignal | None,
+    ) -> SandboxResult:
         if permissions.workspace is not None and workspace is None:
             raise ValueError("the plugin is granted a workspace but none was given")
-        call = {
-            "module": str(Path(module).resolve()),
-            "request": request,
-            "workspace": str(Path(workspace).resolve()) if permissions.workspace and workspace else None,
-            "workspace_access": permissions.workspace,
-            "env": sorted((key, env[key]) for key in permissions.env if key in env),
-            "limits": asdict(limits),
-        }
+        job = Invocation(
+            abi=abi,
+            path=Path(path).resolve(),
+            request=request,
+            workspace=Path(workspace).resolve() if permissions.workspace and workspace else None,
+            workspace_access=permissions.workspace,
+            env=tuple(sorted((key, env[key]) for key in permissions.env if key in env)),
+            allowed_hosts=tuple(sorted(permissions.allowed_hosts)) if abi == "component" else (),
+            limits=limits,
+        )
         worker = self._acquire()
         began = time.monotonic()
         try:
-            done = self._exchange(worker, call, limits, on_log)
+            done, tier = self._exchange(worker, job.to_message(), limits, on_log, stop)
         except BaseException:
             self._discard(worker)
             raise
         duration = time.monotonic() - began
-        if done is None or done is _KILLED:
+        if isinstance(done, _Stopped):
             status = worker.process.wait()
             self._discard(worker)
-            if done is _KILLED:
+            if done is _Stopped.DEADLINE:
                 error = f"deadline of {format_seconds(limits.deadline_seconds)} exceeded (killed)"
+            elif done is _Stopped.STOPPED:
+                error = "stopped: the job was cancelled (killed)"
+            elif done is _Stopped.LOAD_TIMEOUT:
+                error = f"loading the plugin took longer than {format_seconds(self._load_timeout)} (killed)"
             else:
                 error = f"sandbox worker died unexpectedly (exit status {status})"
-            return SandboxResult(False, None, error, None, duration)
+            return SandboxResult(False, None, error, None, duration, tier)
         self._release(worker)
         self._count(done.get("cache"))
         return SandboxResult(
@@ -159,27 +216,43 @@ class SandboxRunner:
         )
 
     def _exchange(
-        self, worker: _Worker, call: dict[str, Any], limits: Limits, on_log: Callable[[str], None]
-    ) -> dict[str, Any] | None:
-        """Send the call and read until `done`; `_KILLED` at the deadline, None if the worker died."""
+        self,
+        worker: _Worker,
+        call: dict[str, Any],
+        limits: Limits,
+        on_log: Callable[[str], None],
+        stop: StopSignal | None,
+    ) -> tuple[dict[str, Any] | _Stopped, CacheTier | None]:
+        """Send the call and read until `done`, with the cache tier once known. Until the worker reports the
+        plugin loaded, the load timeout applies; from then on, the deadline (plus `KILL_GRACE`)."""
         try:
             write_message(worker.inbound, call)
         except BrokenPipeError:
-            return None
-        kill_at = time.monotonic() + limits.deadline_seconds + KILL_GRACE
+            return _Stopped.DIED, None
+        tier: CacheTier | None = None
+        kill_at = time.monotonic() + self._load_timeout
+        reason = _Stopped.LOAD_TIMEOUT
+        watched: list[Any] = [worker.outbound] if stop is None else [worker.outbound, stop]
         while True:
             remaining = kill_at - time.monotonic()
-            readable = select.select([worker.outbound], [], [], max(remaining, 0))[0] if remaining > 0 else []
+            readable = select.select(watched, [], [], max(remaining, 0))[0] if remaining > 0 else []
+            if stop is not None and stop.is_set():
+                worker.kill()
+                return _Stopped.STOPPED, tier
             if not readable:
                 worker.kill()
-                return _KILLED
+                return reason, tier
             message = read_message(worker.outbound)
             if message is None:
-                return None
+                return _Stopped.DIED, tier
             if "log" in message:
                 on_log(str(message["log"]))
+            elif "started" in message:
+                tier = message["started"]
+                kill_at = time.monotonic() + limits.deadline_seconds + KILL_GRACE
+                reason = _Stopped.DEADLINE
             elif "done" in message:
-                return dict(message["done"])
+                return dict(message["done"]), tier
             else:
                 raise WorkerError(f"unexpected worker message: {sorted(message)}")
 

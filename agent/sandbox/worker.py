@@ -1,9 +1,11 @@
 """A sandbox worker process: `python -m agent.sandbox.worker [--cache-dir DIR]`.
 
-Keeps one engine, linker and compiled-module cache warm and runs invocations one at a time, reading requests
-on stdin and answering on stdout (`channel` framing): zero or more `{"log": line}` then `{"done": {...}}`.
-The runner kills the whole process at the wall-clock deadline, which holds even when the guest is blocked in
-WASI sleep or a host call. The protocol pipes are moved off fds 0/1 so nothing else can write into them.
+Keeps one engine, the linkers and the compiled-code cache warm and runs invocations one at a time, reading
+requests on stdin and answering on stdout (`channel` framing): `{"started": tier}` once the module or
+component is loaded (the runner starts the deadline there, so a first compile does not count against it),
+zero or more `{"log": line}`, then `{"done": {...}}`. The runner kills the whole process at the wall-clock
+deadline, which holds even when the guest is blocked in WASI sleep or a host call. The protocol pipes are
+moved off fds 0/1 so nothing else can write into them.
 """
 
 from __future__ import annotations
@@ -13,25 +15,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from agent.sandbox.channel import read_message, write_message
 from agent.sandbox.engine import EngineSettings, build_engine
 from agent.sandbox.errors import SandboxError
-from agent.sandbox.guest import GuestHost, Invocation
-from agent.sandbox.policy import Limits
-
-
-def _invocation(message: dict[str, Any]) -> Invocation:
-    workspace = message.get("workspace")
-    return Invocation(
-        module=Path(message["module"]),
-        request=message["request"],
-        workspace=Path(workspace) if workspace else None,
-        workspace_access=message.get("workspace_access"),
-        env=[(str(k), str(v)) for k, v in message.get("env", [])],
-        limits=Limits(**message["limits"]),
-    )
+from agent.sandbox.guest import GuestHost
+from agent.sandbox.invocation import Invocation
+from agent.sandbox.outcome import failed
 
 
 def serve(inbound: int, outbound: int, cache_dir: Path | None, settings: EngineSettings) -> None:
@@ -43,12 +33,15 @@ def serve(inbound: int, outbound: int, cache_dir: Path | None, settings: EngineS
         write_message(outbound, {"ready": os.getpid()})
         while (message := read_message(inbound)) is not None:
             try:
-                done = host.invoke(_invocation(message), lambda line: write_message(outbound, {"log": line}))
+                done = host.invoke(
+                    Invocation.from_message(message),
+                    on_log=lambda line: write_message(outbound, {"log": line}),
+                    on_started=lambda tier: write_message(outbound, {"started": tier}),
+                )
             except SandboxError as exc:
-                done = {"ok": False, "result": None, "error": str(exc), "exit_code": None, "cache": None}
+                done = failed(str(exc))
             except Exception as exc:  # a host-side bug must fail one step, not the worker
-                error = f"sandbox internal error: {type(exc).__name__}: {exc}"
-                done = {"ok": False, "result": None, "error": error, "exit_code": None, "cache": None}
+                done = failed(f"sandbox internal error: {type(exc).__name__}: {exc}")
             write_message(outbound, {"done": done, "stats": vars(host.cache.stats)})
 
 

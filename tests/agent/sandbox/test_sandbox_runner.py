@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import sandbox_wat as wat
 
-from agent.sandbox import Limits, Permissions, SandboxResult, SandboxRunner
+from agent.sandbox import Limits, Permissions, SandboxResult, SandboxRunner, StopSignal
 
 REQUEST = {"action": "echo", "args": {"x": 1}, "config": {}, "context": {"job": "j1"}}
 
@@ -178,6 +179,22 @@ def test_sleeping_guest_is_killed_at_the_deadline_and_replaced(runner, folder):
     assert result.error == "deadline of 0.5s exceeded (killed)"
     assert 0.5 <= elapsed < 1.5
     assert runner.stats.workers_killed == before + 1
+    assert_still_serves(runner, folder)
+
+
+def test_a_stop_signal_kills_a_call_under_way_and_the_runner_keeps_serving(runner, folder):
+    stop = StopSignal()
+    module = wat.save(folder, "sleep", wat.wasm(wat.SLEEP))
+    timer = threading.Timer(0.3, stop.set)  # from another thread, as a job cancel arrives
+    timer.start()
+    try:
+        result = runner.run_wasi_command(
+            module, REQUEST, None, Permissions(), Limits(deadline_seconds=60), {}, [].append, stop
+        )
+    finally:
+        timer.cancel()
+        stop.close()
+    assert not result.ok and result.error == "stopped: the job was cancelled (killed)"
     assert_still_serves(runner, folder)
 
 
