@@ -7,9 +7,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from kernel.cli import artifacts, ops, run, server
+from kernel.cli import artifacts, ops, plugins, run, server
 from kernel.cli.client import CliError
 from kernel.cli.output import error
+from plugin_sdk.scaffold import LANGUAGES, PLUGIN_TYPES
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -162,6 +163,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--description", default="")
     p.add_argument("--ttl", type=float, default=None, help="seconds until it expires")
+
+    plugin = sub.add_parser("plugin", help="write, build, test and package step plugins").add_subparsers(
+        dest="action", required=True
+    )
+    p = _command(plugin, "new", plugins.cmd_plugin_new, "create a plugin project from a template", False)
+    p.add_argument("name", metavar="NAME", help="the plugin's name, ns/name (e.g. acme/lint)")
+    p.add_argument("--type", required=True, choices=PLUGIN_TYPES, help="the plugin type")
+    p.add_argument("--lang", required=True, choices=LANGUAGES, help="the source language")
+    p.add_argument("--dir", default=".", metavar="PARENT", help="create PARENT/<name> (default .)")
+    p = _command(plugin, "build", plugins.cmd_plugin_build, "build the plugin's entry from its source", False)
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the plugin folder (default .)")
+    p = _command(plugin, "test", plugins.cmd_plugin_test, "run an action in the agents' sandbox", False)
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the plugin folder (default .)")
+    p.add_argument("--action", dest="action_name", metavar="A", help="the action (default: the only one)")
+    p.add_argument("--args", metavar="JSON", help="the args, a JSON object (default: the manifest's example)")
+    p.add_argument("--workspace", metavar="DIR", help="run on a copy of DIR (default: an empty folder)")
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="a variable (repeatable)")
+    p = _command(plugin, "pack", plugins.cmd_plugin_pack, "package the plugin as a zip", client=False)
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the plugin folder (default .)")
+    p.add_argument("--out", metavar="FILE", help="the zip to write (default DIR/NS-NAME-VERSION.zip)")
+    p = _command(plugin, "info", plugins.cmd_plugin_info, "show the manifest of a plugin or package", False)
+    p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder, manifest.json or package zip")
+    for name in ("new", "build", "test", "pack", "info"):
+        plugin.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
     return parser
 
 

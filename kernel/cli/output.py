@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 _STATUS_STYLE = {
@@ -44,7 +45,8 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
 
 
 def error(message: str) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    """`error: MESSAGE` on stderr; the message is printed as written (never read as markup, never wrapped)."""
+    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 class LogPrinter:

@@ -126,3 +126,11 @@ def test_secret_commands_never_print_values(embedded):
     assert missing.returncode == 2
     bad = arcade("secret", "set", "1-bad", "--value", "x", env=env)
     assert bad.returncode == 2
+
+
+def test_error_messages_are_printed_as_written_never_as_markup(capsys):
+    from kernel.cli.output import error
+
+    message = "build failed: list[str] is not [/bold] " + "long " * 40
+    error(message)
+    assert capsys.readouterr().err == f"error: {message}\n"
