@@ -31,6 +31,7 @@ from agent.plugins.invoke import PluginOutcome
 from agent.plugins.steps import PluginSteps
 from agent.process import StepProcess, describe_returncode, exit_code_of, shell_argv
 from agent.reports import ReportQueue
+from agent.sandbox import StopSignal
 from agent.workspace import Workspaces
 from kernel.conditions import ConditionError, evaluate, failed_message, skipped_message
 
@@ -97,6 +98,7 @@ class JobRunner:
         self._base_env = dict(os.environ if base_env is None else base_env)
         self._cond = threading.Condition()
         self._cancel: CancelRequest | None = None
+        self._stop_plugins = StopSignal()  # set on cancel: kills a plugin step that is under way
         self._on_finished = on_finished
 
     @property
@@ -113,6 +115,7 @@ class JobRunner:
                 log.info(
                     "job %s: %s requested: %s", self.job_run_id, status.value.lower(), self._cancel.reason
                 )
+                self._stop_plugins.set()
             self._cond.notify_all()
 
     def _cancelled(self) -> CancelRequest | None:
@@ -150,6 +153,7 @@ class JobRunner:
 
     def _finish(self, final: JobReport) -> JobReport:
         """The job is over for the agent: free its slot, then queue the final report (cleanup comes after)."""
+        self._stop_plugins.close()
         if self._on_finished is not None:
             self._on_finished(final)
         self._reports.put(final)
@@ -406,7 +410,9 @@ class JobRunner:
         timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
         env = self.step_env(step, workspace)
         agent_name = self._identity.agent_name
-        return self._plugins.run(self.assignment, step, agent_name, workspace, env, step_log, timeout)
+        return self._plugins.run(
+            self.assignment, step, agent_name, workspace, env, step_log, timeout, self._stop_plugins
+        )
 
     def _await(self, process: StepProcess, deadline: float | None, timeout_ending: _Ending) -> _Ending:
         """Block until the shell exits, a cancel arrives or the deadline passes, whichever is first."""

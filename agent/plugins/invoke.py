@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.plugins.loader import LoadedPlugin
-from agent.sandbox import MIB, Limits, Permissions, SandboxResult, SandboxRunner
+from agent.sandbox import MIB, Limits, Permissions, SandboxResult, SandboxRunner, StopSignal
 from agent.sandbox.policy import format_seconds
 from plugin_sdk.manifest import Manifest, instance_problems
 
@@ -77,8 +77,10 @@ class PluginInvoker:
         env: Mapping[str, str],
         on_log: Callable[[str], None],
         timeout_seconds: float | None = None,
+        stop: StopSignal | None = None,
     ) -> PluginOutcome:
-        """Run `action` (None or "": the plugin's only action); `timeout_seconds` caps the manifest's."""
+        """Run `action` (None or "": the plugin's only action); `timeout_seconds` caps the manifest's;
+        setting `stop` kills the plugin (the job was cancelled)."""
         began = time.monotonic()
         manifest = plugin.manifest
 
@@ -106,7 +108,7 @@ class PluginInvoker:
         }
         run = self.runner.run_component if manifest.abi == "component" else self.runner.run_wasi_command
         outcome: SandboxResult = run(
-            plugin.entry, request, workspace, grants_of(manifest), limits, env, on_log
+            plugin.entry, request, workspace, grants_of(manifest), limits, env, on_log, stop
         )
         if not outcome.ok:
             error = outcome.error or "the plugin failed"

@@ -17,7 +17,7 @@ from agent.logship import StepLog
 from agent.peer import JobAssignment, LogStream, StepAssignment
 from agent.plugins.invoke import PluginInvoker, PluginOutcome
 from agent.plugins.resolver import PluginResolver
-from agent.sandbox import SandboxRunner
+from agent.sandbox import SandboxRunner, StopSignal
 
 __all__ = ["WORKSPACE_IN_SANDBOX", "PluginSteps", "plugin_context"]
 
@@ -52,6 +52,7 @@ class PluginSteps:
         env: Mapping[str, str],
         step_log: StepLog,
         timeout_seconds: float | None,
+        stop: StopSignal | None = None,
     ) -> PluginOutcome:
         """Resolve the step's plugin and run its action; an unresolvable plugin is a failed outcome."""
         try:
@@ -69,6 +70,7 @@ class PluginSteps:
             env,
             lambda line: step_log.write(LogStream.STDERR, (line,)),
             timeout_seconds,
+            stop,
         )
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sandbox_wat as wat
-from agent_testkit import Harness, job, step
+from agent_testkit import WAIT, Harness, job, step
 from plugin_kit import manifest, plugin_dir
 
 from agent.peer import Status
@@ -98,3 +98,17 @@ def test_an_agent_without_plugins_fails_plugin_steps_clearly(harness: Harness):
     final = harness.run(job("j6", uses("s1", "tests/echo")))
     assert final.status == Status.FAILED
     assert final.message == "step 's1' failed: cannot run tests/echo: this agent runs no plugins"
+
+
+def test_cancel_kills_a_plugin_step_that_is_under_way(with_plugins: Harness):
+    runner = with_plugins.runner(job("j7", uses("s1", "tests/sleepy"), step("s2", "echo never")))
+    thread, result = with_plugins.start(runner)
+    peer = with_plugins.peer
+    assert peer.wait_for(lambda: any(r.status == Status.RUNNING for r in peer.steps_of("s1")))
+    runner.cancel("cancelled by bob")
+    thread.join(WAIT)  # the plugin itself would sleep for 1000 s
+    assert not thread.is_alive()
+    with_plugins.flush()
+    assert (result[0].status, result[0].message) == (Status.CANCELLED, "cancelled by bob")
+    assert peer.final_step("s1").status == Status.CANCELLED
+    assert peer.steps_of("s2") == []
