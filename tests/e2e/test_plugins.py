@@ -29,6 +29,7 @@ jobs:
       - {name: notes, run: "printf 'one two\\nthree\\n' > notes.txt"}
       - {name: count, uses: "examples/wc@^1", action: count, args: {path: notes.txt}}
       - {name: greet, uses: "examples/greet@1.0.0", args: {name: "${{ variables.WHO }}"}}
+      - {name: hello, uses: examples/hello-wat}
   - name: escape
     depends_on: [report]
     steps:
@@ -57,17 +58,18 @@ def arcade(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.Com
 
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both examples built from a copy of their sources: the Python one as a folder, the C one packed."""
+    """The examples built from a copy of their sources: the C one packed, the others as folders."""
     work = tmp_path_factory.mktemp("plugin-build")
     path = work / "plugins"
     path.mkdir()
-    for name in ("wc-c", "hello-python"):
+    for name in ("wc-c", "hello-python", "hello-wat"):
         shutil.copytree(EXAMPLES / name, work / name, ignore=shutil.ignore_patterns("*.wasm", "*.zip"))
         built = arcade("plugin", "build", str(work / name))
         assert built.returncode == 0, built.stdout + built.stderr
     packed = arcade("plugin", "pack", str(work / "wc-c"), "--out", str(path / "wc.zip"), "--json")
     assert packed.returncode == 0, packed.stdout + packed.stderr
     shutil.copytree(work / "hello-python", path / "hello-python")
+    shutil.copytree(work / "hello-wat", path / "hello-wat")
     return path
 
 
@@ -86,6 +88,8 @@ def test_an_agent_runs_plugin_steps_from_its_plugin_path(bare_cluster, plugin_pa
     greet = step(run, "report", "greet")
     assert greet["status"] == "SUCCESS", greet["message"]
     assert greet["result"] == {"message": "Hello, Grace!"}
+    hello = step(run, "report", "hello")
+    assert hello["status"] == "SUCCESS" and hello["result"]["message"] == "hello from examples/hello-wat"
 
     outside = step(run, "escape", "outside")
     assert outside["status"] == "FAILED" and "denied" in outside["message"], outside["message"]
