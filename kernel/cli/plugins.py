@@ -224,20 +224,21 @@ def _parse_env(items: list[str], manifest: Manifest) -> dict[str, str]:
 
 
 def _context(action: str) -> dict[str, Any]:
-    """What an agent tells a plugin about its step (`agent.plugins.steps.plugin_context`), with fake ids."""
-    return {
-        "run_id": "00000000-0000-4000-8000-000000000001",
-        "run_number": 1,
-        "pipeline": "plugin-test",
-        "stage": "test",
-        "job": "plugin-test",
-        "job_run_id": "00000000-0000-4000-8000-000000000002",
-        "step": action,
-        "step_run_id": "00000000-0000-4000-8000-000000000003",
-        "attempt": 1,
-        "agent": "plugin-test",
-        "workspace": "/workspace",
-    }
+    """What an agent tells a plugin about its step (`plugin_context` itself), with fake ids."""
+    from agent.peer import JobAssignment, StepAssignment
+    from agent.plugins.steps import plugin_context
+
+    job = JobAssignment(
+        job_run_id="00000000-0000-4000-8000-000000000002",
+        pipeline_run_id="00000000-0000-4000-8000-000000000001",
+        pipeline_name="plugin-test",
+        run_number=1,
+        job_name="plugin-test",
+        stage="test",
+        attempt=1,
+    )
+    step = StepAssignment(step_run_id="00000000-0000-4000-8000-000000000003", index=0, name=action, run="")
+    return plugin_context(job, step, "plugin-test")
 
 
 def _cache_dir() -> Path:
