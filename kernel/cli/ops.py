@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         for job in run["jobs"]
     ]
     print_table(("STAGE", "JOB", "ATTEMPT", "STATUS", "AGENT", "MESSAGE"), rows)
+    for job in run["jobs"]:
+        for step in job.get("steps", ()):
+            if step.get("result") is not None:
+                result = json.dumps(step["result"], sort_keys=True)
+                print(f"result of {job['name']}/{step['name']} ({step['uses']}): {result}")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from harness import arcade_command, job
+from harness import ADMIN_TOKEN, arcade_command, job
 
 from proto.arcade.steprun.v1 import steprun_pb2, steprun_pb2_grpc
 
@@ -106,6 +106,11 @@ def test_an_agent_runs_plugin_steps_from_its_plugin_path(bare_cluster, plugin_pa
     texts = [line["text"] for line in bare_cluster.log_lines(run["id"])]
     assert any(text.startswith("plugin examples/wc@1.0.0 (wasm, wasi-command) from ") for text in texts)
     assert any(text.startswith("plugin examples/greet@1.0.0 (python, component) from ") for text in texts)
+
+    shown_by_cli = arcade("show", run["id"], "--server", bare_cluster.http_url, "--token", ADMIN_TOKEN)
+    assert shown_by_cli.returncode == 0, shown_by_cli.stderr
+    expected_line = 'result of report/count (examples/wc@^1): {"bytes": 14, "lines": 2, "words": 3}'
+    assert expected_line in shown_by_cli.stdout.splitlines()
 
     stub = steprun_pb2_grpc.StepRunServiceStub(bare_cluster.channel())
     shown = stub.GetStepRun(
