@@ -35,6 +35,7 @@ class PluginResolver:
         self.search_paths = tuple(Path(path) for path in search_paths)
         self._cache_dir = Path(cache_dir)
         self._digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> sha256
+        self._loaded: dict[Path, tuple[tuple[int, int], LoadedPlugin]] = {}  # folder -> (manifest stamp, it)
         self._lock = threading.Lock()
 
     def resolve(self, reference: str) -> LoadedPlugin:
@@ -79,7 +80,7 @@ class PluginResolver:
     def _scan(self) -> Iterator[tuple[LoadedPlugin | None, str | None]]:
         for base in self.search_paths:
             if (base / MANIFEST_NAME).is_file():
-                yield self._attempt(lambda base=base: load_plugin_dir(base))
+                yield self._attempt(lambda base=base: self._load_dir(base))
                 continue
             try:
                 children = sorted(base.iterdir())
@@ -88,7 +89,7 @@ class PluginResolver:
                 continue
             for child in children:
                 if child.is_dir() and (child / MANIFEST_NAME).is_file():
-                    yield self._attempt(lambda child=child: load_plugin_dir(child))
+                    yield self._attempt(lambda child=child: self._load_dir(child))
                 elif child.is_file() and child.name.endswith(PACKAGE_SUFFIX):
                     yield self._attempt(lambda child=child: self._load_package(child))
 
@@ -110,7 +111,21 @@ class PluginResolver:
                 except PluginError as exc:
                     if not (target / MANIFEST_NAME).is_file():  # else another process unpacked it first
                         raise PluginUnavailable(f"{package}: {exc}") from exc
-        return load_plugin_dir(target, origin=f"{package} (sha256 {digest[:12]})")
+        return self._load_dir(target, origin=f"{package} (sha256 {digest[:12]})")
+
+    def _load_dir(self, folder: Path, origin: str | None = None) -> LoadedPlugin:
+        """`load_plugin_dir`, checked again only when the folder's manifest changed (steps resolve often)."""
+        try:
+            info = (folder / MANIFEST_NAME).stat()
+        except OSError:
+            return load_plugin_dir(folder, origin)  # says what is missing
+        stamp = (info.st_mtime_ns, info.st_size)
+        cached = self._loaded.get(folder)
+        if cached is not None and cached[0] == stamp and cached[1].entry.is_file():
+            return cached[1]
+        plugin = load_plugin_dir(folder, origin)
+        self._loaded[folder] = (stamp, plugin)
+        return plugin
 
     def _digest(self, package: Path) -> str:
         try:

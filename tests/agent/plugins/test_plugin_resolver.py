@@ -125,3 +125,14 @@ def test_one_broken_entry_does_not_hide_the_good_ones(tmp_path):
     found = resolver(tmp_path, path)
     assert found.resolve("tests/echo").manifest.name == "tests/echo"
     assert [plugin.manifest.name for plugin in found.available()] == ["tests/echo"]
+
+
+def test_a_changed_manifest_is_read_again(tmp_path):
+    folder = plugin_dir(tmp_path / "echo")
+    found = resolver(tmp_path, folder)
+    assert found.resolve("tests/echo").manifest.version == "1.0.0"
+    (folder / "manifest.json").write_text(json.dumps(manifest(version="1.1.0")))
+    assert found.resolve("tests/echo").manifest.version == "1.1.0"
+    (folder / "plugin.wasm").unlink()
+    with pytest.raises(PluginUnavailable, match="does not exist"):
+        found.resolve("tests/echo")
