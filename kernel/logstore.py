@@ -7,7 +7,6 @@ A step's log is complete when the step is final and every line the agent reporte
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -186,7 +185,6 @@ class LogStore:
             return Batch(batch.step_run_id, lines)
 
         with self.journal.bus.subscribe(f"runlog:{run_id}", f"run:{run_id}") as sub:
-            grace_started: float | None = None
             while True:
                 backlog = [new for new in map(fresh, self.read_run(run_id)) if new]
                 sub.overflowed = False
@@ -196,17 +194,14 @@ class LogStore:
                     yield new
                 if not follow or (finished and not missing):
                     return
-                if finished:
-                    loop = asyncio.get_running_loop()
-                    grace_started = grace_started or loop.time()
-                    remaining = LATE_LINES_GRACE_SECONDS - (loop.time() - grace_started)
-                    if remaining <= 0:
-                        return
-                    await sub.get(remaining)
-                    continue
+                # Live: take batches from the bus; re-read the store only after an overflow or a run change.
+                # Once the run is final, lines still due may trickle in for a while: give up only after
+                # LATE_LINES_GRACE_SECONDS without any (an agent that died never sends them).
                 while True:
-                    got = await sub.get()
+                    got = await sub.get(LATE_LINES_GRACE_SECONDS if finished else None)
                     if got is None:
+                        if finished and not sub.overflowed:
+                            return
                         break
                     topic, item = got
                     if not topic.startswith("runlog:"):
@@ -214,6 +209,8 @@ class LogStore:
                     new = fresh(item)
                     if new:
                         yield new
+                    if finished and not self._run_completion(run_id, seen)[1]:
+                        return
 
     def _run_completion(self, run_id: str, seen: dict[str, int]) -> tuple[bool, bool]:
         """(the run is final, some finished step still has lines that have not arrived)."""
