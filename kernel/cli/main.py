@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from kernel.cli import artifacts, ops, plugins, run, server
+from kernel.cli import artifacts, ops, plugins, run, server, trust
 from kernel.cli.client import CliError
 from kernel.cli.output import error
 from plugin_sdk.scaffold import LANGUAGES, PLUGIN_TYPES
@@ -187,6 +187,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder, manifest.json or package zip")
     for name in ("new", "build", "test", "pack", "info"):
         plugin.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
+
+    key = sub.add_parser("key", help="manage signing keys").add_subparsers(dest="action", required=True)
+    p = _command(key, "generate", trust.cmd_key_generate, "write an Ed25519 key pair", False)
+    p.add_argument("--out", required=True, metavar="FILE", help="private key file (and FILE.pub)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+
+    trust_sub = sub.add_parser("trust", help="plugin trust metadata, offline (TUF)").add_subparsers(
+        dest="action", required=True
+    )
+    p = _command(trust_sub, "init", trust.cmd_trust_init, "create a TRUST folder: keys and metadata", False)
+    p.add_argument("--threshold", type=int, default=1, help="root signatures required (default 1)")
+    p.add_argument("--root-keys", type=int, default=1, help="number of root keys (default 1)")
+    p = _command(trust_sub, "add-publisher", trust.cmd_trust_add_publisher, "delegate NS/* to a key", False)
+    p.add_argument("namespace", metavar="NS", help="the publisher namespace (e.g. acme)")
+    p.add_argument("--key", required=True, metavar="PUB", help="the publisher's public key file")
+    _command(trust_sub, "rotate", trust.cmd_trust_rotate, "new root keys; old agents follow the chain", False)
+    p = _command(trust_sub, "revoke", trust.cmd_trust_revoke, "revoke a release or a publisher key", False)
+    p.add_argument("release", nargs="?", metavar="NS/NAME@VERSION", help="the release to revoke")
+    p.add_argument("--key", metavar="PUB", help="revoke this publisher key instead")
+    p.add_argument("--reason", default="", help="why (shown to agents)")
+    p.add_argument("--warn", action="store_true", help="agents warn instead of refusing to run it")
+    p.add_argument("--sha256", metavar="DIGEST", help="also revoke the package with this digest")
+    for name in ("init", "add-publisher", "rotate", "revoke"):
+        trust_sub.choices[name].add_argument("--dir", required=True, metavar="TRUST", help="the TRUST folder")
+        trust_sub.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
     return parser
 
 
