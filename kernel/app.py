@@ -26,6 +26,7 @@ from kernel.masking import SecretMasks
 from kernel.metrics import KernelMetrics
 from kernel.notifications import RunNotifier
 from kernel.pipelines import PipelineCatalog
+from kernel.plugin_registry import PluginRegistry
 from kernel.queries import RunQueries
 from kernel.sealing import CredentialSeal
 from kernel.secrets import SecretStore, resolve_secret_key
@@ -33,6 +34,7 @@ from kernel.store import Database
 from kernel.triggers import CronScheduler
 
 log = logging.getLogger("arcade.kernel")
+TIMESTAMP_REFRESH_SECONDS = 3600.0  # the timestamp is re-signed when it expires within 6 hours (1 day long)
 
 
 def bind_socket(addr: str) -> socket.socket:
@@ -92,6 +94,8 @@ class Kernel:
         self.logs = LogStore(self.journal, self.metrics, self.masks)
         self.blobs = open_blob_store(settings)
         self.artifacts = ArtifactStore(self.journal, self.blobs)
+        self.registry = PluginRegistry.from_settings(settings, self.journal)
+        self._registry_task: asyncio.Task[None] | None = None
         # Other kernels may share a PostgreSQL database: hear what they commit (see kernel.crosskernel).
         self.crosskernel: CrossKernel | None = None
         if self.db.dialect == "postgresql":
@@ -122,6 +126,8 @@ class Kernel:
         await self.engine.start(others_alive=self.crosskernel is not None and self.crosskernel.others_alive())
         await self.cron.start()
         await self.artifacts.start()
+        if self.registry is not None:
+            self._registry_task = asyncio.create_task(self._refresh_timestamp(), name="arcade-registry")
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
         await self._grpc_server.start()
         sock = bind_socket(self.settings.http_addr)
@@ -146,11 +152,24 @@ class Kernel:
             self._grpc_server = None
         await self.cron.stop()
         await self.artifacts.stop()
+        if self._registry_task is not None:
+            self._registry_task.cancel()
+            await asyncio.gather(self._registry_task, return_exceptions=True)
         await self.engine.stop()
         await self.notifier.stop()
         if self.crosskernel is not None:
             await self.crosskernel.stop()
         self.db.dispose()
+
+    async def _refresh_timestamp(self) -> None:
+        """Re-sign the registry's timestamp (and snapshot) before they expire, hourly, off the event loop."""
+        assert self.registry is not None
+        while True:
+            try:
+                await asyncio.to_thread(self.registry.refresh_timestamp)
+            except Exception:  # a failed re-sign is retried next hour; agents see an old but valid timestamp
+                log.exception("re-signing the plugin registry's timestamp failed")
+            await asyncio.sleep(TIMESTAMP_REFRESH_SECONDS)
 
     async def serve_forever(self, stop: asyncio.Event) -> None:
         await self.start()

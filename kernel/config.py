@@ -38,6 +38,10 @@ class Settings:
     secret_key: str = ""
     # Comma-separated entry-point names (group "arcade.plugins") of the third-party kernel extensions to load.
     kernel_plugins: str = ""
+    # The plugin registry (DESIGN §6): the folder holding the online snapshot and timestamp keys (an admin's
+    # TRUST/online, copied to the kernel host; empty = the registry is off), and the kernel's TUF metadata.
+    trust_online_keys: str = ""
+    registry_dir: str = ".arcade/registry"
 
     @classmethod
     def load(

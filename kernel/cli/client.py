@@ -56,6 +56,26 @@ class ApiClient:
         self._check(response)
         return response.json() if response.content else None
 
+    def put_bytes(self, path: str, data: bytes, content_type: str = "application/octet-stream") -> Any:
+        """PUT raw bytes (e.g. a plugin package); returns the JSON answer."""
+        try:
+            response = self._http.put("/api/v1" + path, content=data, headers={"Content-Type": content_type})
+        except httpx.HTTPError as exc:
+            raise CliError(f"cannot reach the kernel at {self.server}: {exc}") from exc
+        self._check(response)
+        return response.json() if response.content else None
+
+    def get_bytes(self, path: str) -> bytes | None:
+        """The body of GET `path`, or None when it answers 404."""
+        try:
+            response = self._http.get("/api/v1" + path)
+        except httpx.HTTPError as exc:
+            raise CliError(f"cannot reach the kernel at {self.server}: {exc}") from exc
+        if response.status_code == 404:
+            return None
+        self._check(response)
+        return response.content
+
     def stream_lines(self, path: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         try:
             with self._http.stream(

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from kernel.cli import artifacts, ops, plugins, run, server, trust
+from kernel.cli import artifacts, ops, plugins, publish, run, server, trust
 from kernel.cli.client import CliError
 from kernel.cli.output import error
 from plugin_sdk.scaffold import LANGUAGES, PLUGIN_TYPES
@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="the zip to write (default DIR/NS-NAME-VERSION.zip)")
     p = _command(plugin, "info", plugins.cmd_plugin_info, "show the manifest of a plugin or package", False)
     p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder, manifest.json or package zip")
+    p = _command(plugin, "publish", publish.cmd_plugin_publish, "sign a plugin release and publish it")
+    p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder (packed first) or package zip")
+    p.add_argument("--key", required=True, metavar="FILE", help="the publisher's private key")
     for name in ("new", "build", "test", "pack", "info"):
         plugin.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -199,6 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(trust_sub, "init", trust.cmd_trust_init, "create a TRUST folder: keys and metadata", False)
     p.add_argument("--threshold", type=int, default=1, help="root signatures required (default 1)")
     p.add_argument("--root-keys", type=int, default=1, help="number of root keys (default 1)")
+    p.add_argument("--server", default=None, help="also upload root and targets to this kernel (HTTP URL)")
+    p.add_argument(
+        "--token", default=os.environ.get("ARCADE_TOKEN", ""), help="admin token (env ARCADE_TOKEN)"
+    )
+    p = _command(trust_sub, "push", trust.cmd_trust_push, "upload root and targets to the kernel", False)
+    p.add_argument(
+        "--server", default=None, help=f"kernel HTTP URL (env ARCADE_SERVER, default {DEFAULT_SERVER})"
+    )
+    p.add_argument(
+        "--token", default=os.environ.get("ARCADE_TOKEN", ""), help="admin token (env ARCADE_TOKEN)"
+    )
     p = _command(trust_sub, "add-publisher", trust.cmd_trust_add_publisher, "delegate NS/* to a key", False)
     p.add_argument("namespace", metavar="NS", help="the publisher namespace (e.g. acme)")
     p.add_argument("--key", required=True, metavar="PUB", help="the publisher's public key file")
@@ -209,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="", help="why (shown to agents)")
     p.add_argument("--warn", action="store_true", help="agents warn instead of refusing to run it")
     p.add_argument("--sha256", metavar="DIGEST", help="also revoke the package with this digest")
-    for name in ("init", "add-publisher", "rotate", "revoke"):
+    for name in ("init", "push", "add-publisher", "rotate", "revoke"):
         trust_sub.choices[name].add_argument("--dir", required=True, metavar="TRUST", help="the TRUST folder")
         trust_sub.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
     return parser

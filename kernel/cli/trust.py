@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
 from kernel.cli.output import print_json
 
 __all__ = [
     "cmd_key_generate",
     "cmd_trust_add_publisher",
     "cmd_trust_init",
+    "cmd_trust_push",
     "cmd_trust_revoke",
     "cmd_trust_rotate",
 ]
@@ -53,6 +54,29 @@ def _targets_version(trust_dir: Path) -> int:
     from registry.trust import TrustDir
 
     return TrustDir(trust_dir).targets().signed.version
+
+
+def _push(args: argparse.Namespace, trust_dir: Path) -> dict[str, Any]:
+    """Upload every root version and the newest targets of TRUST (PUT /api/v1/registry/trust)."""
+    import json
+
+    from registry.trust import TrustDir
+    from registry.trust.layout import versioned_files
+
+    trust = TrustDir(trust_dir)
+    with _registry_errors():
+        trust.require()
+        targets_path = trust.latest("targets")[0]
+    roots = versioned_files(trust.metadata_dir, "root")
+    body = {
+        "roots": [json.loads(roots[version].read_text()) for version in sorted(roots)],
+        "targets": json.loads(targets_path.read_text()),
+    }
+    api = ApiClient(args.server, args.token)
+    try:
+        return api.request("PUT", "/registry/trust", body)
+    finally:
+        api.close()
 
 
 def cmd_key_generate(args: argparse.Namespace) -> int:
@@ -91,7 +115,17 @@ def cmd_trust_init(args: argparse.Namespace) -> int:
         f"snapshot, timestamp\ngive agents {made.root_json}; hand {made.online_dir} to the kernel; keep "
         f"{trust_dir / 'keys'} offline"
     )
+    if args.server_given:
+        document["server"] = _push(args, trust_dir)
+        text += f"\nuploaded root and targets to {args.server}"
     return _report(args, document, text)
+
+
+def cmd_trust_push(args: argparse.Namespace) -> int:
+    result = _push(args, Path(args.dir))
+    changed = ", ".join(result["changed"]) or "nothing new"
+    text = f"{args.server}: {changed} (root v{result['root_version']}, targets v{result['targets_version']})"
+    return _report(args, result, text)
 
 
 def cmd_trust_add_publisher(args: argparse.Namespace) -> int:

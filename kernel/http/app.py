@@ -18,6 +18,7 @@ from kernel.errors import Unauthenticated
 from kernel.http.approvals import ApprovalRoutes
 from kernel.http.artifacts import ArtifactRoutes
 from kernel.http.problems import EXCEPTION_HANDLERS, problem
+from kernel.http.registry import RegistryRoutes
 from kernel.http.reruns import RerunRoutes
 from kernel.http.routes import Api
 from kernel.http.secrets import SecretRoutes
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
     from kernel.app import Kernel
 
 API_PREFIX = "/api/v1/"
+# Signed metadata and packages, which agents read with their own tokens (GET only).
+AGENT_READABLE = ("/api/v1/registry/metadata/", "/api/v1/plugins/blobs/")
 SCHEMAS = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Arcade API", "version": "1"}})
 
 
 class AdminAuth:
     """Every /api/v1 request needs an admin bearer token; others (health, metrics, schema) are open.
 
-    Webhook deliveries (/api/v1/webhooks/) are authenticated by their signature instead.
+    Webhook deliveries (/api/v1/webhooks/) are authenticated by their signature instead; the registry's
+    metadata and packages (`AGENT_READABLE`, GET) also take an agent token.
     """
 
     def __init__(self, app: ASGIApp, kernel: Kernel) -> None:
@@ -47,7 +51,8 @@ class AdminAuth:
             header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
             try:
                 principal = self.kernel.tokens.authenticate(bearer(header))
-                if not principal.is_admin:
+                agent_read = scope["method"] == "GET" and path.startswith(AGENT_READABLE)
+                if not (principal.is_admin or (agent_read and principal.kind == "agent")):
                     raise Unauthenticated("this endpoint needs an admin token")
             except Unauthenticated as exc:
                 response = problem(401, "Unauthenticated", exc.message, instance=scope["path"])
@@ -118,6 +123,7 @@ def build_app(kernel: Kernel) -> Starlette:
         *api.routes(),
         *ApprovalRoutes(kernel).routes(),
         *ArtifactRoutes(kernel).routes(),
+        *RegistryRoutes(kernel).routes(),
         *RerunRoutes(kernel).routes(),
         *SecretRoutes(kernel).routes(),
         *Webhooks(kernel).routes(),

@@ -10,6 +10,15 @@ from starlette.responses import JSONResponse
 
 from kernel.errors import KernelError
 from kernel.store import StoreError
+from registry.errors import (
+    IntegrityError,
+    MetadataUnavailable,
+    PackageTooLarge,
+    PublishRefused,
+    RegistryError,
+    TargetNotFound,
+    TrustError,
+)
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -38,4 +47,27 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-EXCEPTION_HANDLERS = {KernelError: kernel_error, StoreError: store_error, HTTPException: http_error}
+# Most specific first: the first class the error is an instance of gives its status and title.
+REGISTRY_PROBLEMS: tuple[tuple[type[RegistryError], int, str], ...] = (
+    (PackageTooLarge, 413, "Package too large"),
+    (PublishRefused, 422, "Publish refused"),
+    (IntegrityError, 422, "Integrity check failed"),
+    (TrustError, 422, "Trust verification failed"),
+    (TargetNotFound, 404, "Not found"),
+    (MetadataUnavailable, 503, "Metadata unavailable"),
+    (RegistryError, 500, "Registry error"),
+)
+
+
+async def registry_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RegistryError)
+    status, title = next((s, t) for kind, s, t in REGISTRY_PROBLEMS if isinstance(exc, kind))
+    return problem(status, title, str(exc), instance=request.url.path)
+
+
+EXCEPTION_HANDLERS = {
+    KernelError: kernel_error,
+    StoreError: store_error,
+    HTTPException: http_error,
+    RegistryError: registry_error,
+}

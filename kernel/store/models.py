@@ -308,3 +308,46 @@ class Artifact(Base):
     file_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class Plugin(Base):
+    """A plugin of the registry's marketplace, `ns/name`; its releases are `PluginVersion` rows."""
+
+    __tablename__ = "plugins"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # ns/name
+    namespace: Mapped[str] = mapped_column(String(100), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class PluginVersion(Base):
+    """A published release: the package's sha256 and size, its manifest, and who published it."""
+
+    __tablename__ = "plugin_versions"
+    __table_args__ = (UniqueConstraint("plugin_id", "version"), Index("ix_plugin_versions_sha256", "sha256"))
+
+    id: Mapped[int] = mapped_column(SERIAL_ID, primary_key=True, autoincrement=True)
+    plugin_id: Mapped[str] = mapped_column(ForeignKey("plugins.id", ondelete="CASCADE"))
+    plugin: Mapped[Plugin] = relationship()
+    version: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    published_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RegistryAudit(Base):
+    """One change to the registry: who (the token's label), when, what (action, target, details)."""
+
+    __tablename__ = "registry_audit"
+
+    id: Mapped[int] = mapped_column(SERIAL_ID, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(300))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -9,7 +9,7 @@
 
 from registry.trust.admin import TrustInit, add_publisher, init, revoke_key, revoke_release, rotate
 from registry.trust.client import TrustClient, VerifiedTarget
-from registry.trust.fetchers import METADATA_URL, DirectoryFetcher
+from registry.trust.fetchers import METADATA_URL, DirectoryFetcher, HttpFetcher, kernel_metadata_url
 from registry.trust.layout import index_path, release_path
 from registry.trust.online import OnlineRepository
 from registry.trust.publisher import sign_release
@@ -19,6 +19,7 @@ from registry.trust.trust_dir import OnlineKeys, TrustDir, load_online_keys
 __all__ = [
     "METADATA_URL",
     "DirectoryFetcher",
+    "HttpFetcher",
     "OnlineKeys",
     "OnlineRepository",
     "Revocation",
@@ -30,6 +31,7 @@ __all__ = [
     "add_publisher",
     "index_path",
     "init",
+    "kernel_metadata_url",
     "load_online_keys",
     "release_path",
     "revoke_key",

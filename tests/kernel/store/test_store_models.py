@@ -161,6 +161,21 @@ def _graph() -> list[models.Base]:
             created_at=T0,
             expires_at=T1,
         ),
+        models.Plugin(
+            id="pl1", name="acme/lint", namespace="acme", type="ci", description="lints ✓", created_at=T0
+        ),
+        models.PluginVersion(
+            plugin_id="pl1",
+            version="1.0.0-rc.1+b5",
+            sha256="cd" * 32,
+            size=4_000_000_000,
+            manifest={"name": "acme/lint", "permissions": {"env": ["HOME"]}},
+            created_at=T1,
+            published_by="admin (configured token)",
+        ),
+        models.RegistryAudit(
+            at=T1, actor="ci-bot", action="plugin.published", target="acme/lint@1.0.0", details={"n": 1}
+        ),
     ]
 
 
