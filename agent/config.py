@@ -47,6 +47,9 @@ class AgentConfig:
     """Bound on flushing reports, logs and events when the daemon stops."""
     plugin_paths: tuple[Path, ...] = ()
     """Folders `uses:` steps resolve plugins from: plugin folders, packages (*.zip), or folders of them."""
+    trust_root: Path | None = None
+    """The plugin registry's root.json (from `arcade trust init`): `uses:` steps the plugin path does not
+    satisfy resolve through the kernel's signed registry, verified against it. None: no registry."""
 
     def __post_init__(self) -> None:
         self.workdir = Path(self.workdir)
@@ -54,6 +57,10 @@ class AgentConfig:
         for path in self.plugin_paths:
             if not path.is_dir():
                 raise ConfigError(f"plugin path {path} is not a folder")
+        if self.trust_root is not None:
+            self.trust_root = Path(self.trust_root)
+            if not self.trust_root.is_file():
+                raise ConfigError(f"trust root {self.trust_root} is not a file (give the root.json of TRUST)")
         self.labels = dict(self.labels)
         if not self.server or ":" not in self.server:
             raise ConfigError(f"server must be host:port, got {self.server!r}")

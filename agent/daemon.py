@@ -76,7 +76,9 @@ class AgentDaemon:
         self.reports = ReportQueue(self._peer, renewer=self._registrar)
         self.logs = LogShipper(self._peer, renewer=self._registrar)
         self.events = EventShipper(self._peer, renewer=self._registrar)
-        self.plugins = PluginSteps(config.plugin_paths, config.workdir)
+        self.plugins = PluginSteps(
+            config.plugin_paths, config.workdir, trust_root=config.trust_root, peer=self._peer
+        )
         self.jobs = JobPool(
             config,
             reports=self.reports,

@@ -315,5 +315,27 @@ class GrpcPeer:
         except grpc.RpcError as error:
             raise translate_error(error) from None
 
+    def get_registry_metadata(self, name: str) -> bytes | None:
+        request = agent_pb2.GetRegistryMetadataRequest(name=name)
+        try:
+            response = self._agent.GetRegistryMetadata(
+                request, metadata=self._metadata, timeout=self._call_timeout
+            )
+        except grpc.RpcError as error:
+            if isinstance(error, grpc.Call) and error.code() == grpc.StatusCode.NOT_FOUND:
+                return None
+            raise translate_error(error) from None
+        return response.data
+
+    def download_plugin(self, sha256: str) -> Iterator[bytes]:
+        request = agent_pb2.DownloadPluginRequest(sha256=sha256)
+        try:
+            for response in self._agent.DownloadPlugin(
+                request, metadata=self._metadata, timeout=self._transfer_timeout
+            ):
+                yield response.chunk
+        except grpc.RpcError as error:
+            raise translate_error(error) from None
+
     def close(self) -> None:
         self._channel.close()

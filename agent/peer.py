@@ -339,5 +339,14 @@ class Peer(Protocol):
         """The newest artifact `name` of the job's run, as chunks of its archive."""
         ...
 
+    def get_registry_metadata(self, name: str) -> bytes | None:
+        """The plugin registry's signed metadata file `name` (`timestamp.json`, `N.root.json`, ...) as the
+        kernel stores it, unverified; None when the kernel has no such file."""
+        ...
+
+    def download_plugin(self, sha256: str) -> Iterator[bytes]:
+        """The published plugin package with this digest, as chunks (unverified: the caller checks)."""
+        ...
+
     def close(self) -> None:
         """Release the connection; no calls after this."""

@@ -71,6 +71,7 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
             kernel.secrets,
             kernel.masks,
             kernel.artifacts,
+            kernel.registry,
         ),
         server,
     )

@@ -2,8 +2,8 @@
 
 Each DIR is a plugin folder itself (it holds `manifest.json`), or holds plugin folders and packages
 (`*.zip`). Packages are unpacked safely (`plugin_sdk.unpack`) once, into `<cache>/<sha256>/`, and found
-again by their sha256. The newest version the range accepts wins. The signed registry (issue 5) slots in
-as another source behind the same `resolve`.
+again by their sha256. The newest version the range accepts wins. Packages from the signed registry
+(`agent.plugins.registry_source`) are unpacked the same way, through `load_package`.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class PluginResolver:
                 if child.is_dir() and (child / MANIFEST_NAME).is_file():
                     yield self._attempt(lambda child=child: self._load_dir(child))
                 elif child.is_file() and child.name.endswith(PACKAGE_SUFFIX):
-                    yield self._attempt(lambda child=child: self._load_package(child))
+                    yield self._attempt(lambda child=child: self.load_package(child))
 
     @staticmethod
     def _attempt(load: Callable[[], LoadedPlugin]) -> tuple[LoadedPlugin | None, str | None]:
@@ -100,8 +100,12 @@ class PluginResolver:
         except PluginUnavailable as exc:
             return None, str(exc)
 
-    def _load_package(self, package: Path) -> LoadedPlugin:
-        digest = self._digest(package)
+    def load_package(
+        self, package: Path, digest: str | None = None, origin: str | None = None
+    ) -> LoadedPlugin:
+        """The plugin in the package (unpacked once into `<cache>/<sha256>`); `digest`: its sha256, already
+        verified by the caller (else it is computed)."""
+        digest = digest or self._digest(package)
         target = self._cache_dir / digest
         with self._lock:
             if not (target / MANIFEST_NAME).is_file():
@@ -111,7 +115,7 @@ class PluginResolver:
                 except PluginError as exc:
                     if not (target / MANIFEST_NAME).is_file():  # else another process unpacked it first
                         raise PluginUnavailable(f"{package}: {exc}") from exc
-        return self._load_dir(target, origin=f"{package} (sha256 {digest[:12]})")
+        return self._load_dir(target, origin=origin or f"{package} (sha256 {digest[:12]})")
 
     def _load_dir(self, folder: Path, origin: str | None = None) -> LoadedPlugin:
         """`load_plugin_dir`, checked again only when the folder's manifest changed (steps resolve often)."""
@@ -141,4 +145,3 @@ class PluginResolver:
             raise PluginUnavailable(f"{package}: cannot read the package: {exc.strerror or exc}") from exc
         self._digests[key] = digest.hexdigest()
         return self._digests[key]
-

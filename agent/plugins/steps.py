@@ -1,5 +1,7 @@
 """Plugin steps of a job (`uses:`): resolve the plugin, run its action in the sandbox, return the outcome.
 
+Plugins come from the agent's plugin path first, then (with `--trust-root`) from the signed registry.
+
 One `PluginSteps` per agent: the sandbox's worker processes start on the first plugin step and stay warm
 for the next ones. Log lines of the plugin (its stderr and host `log` calls) become the step's log.
 """
@@ -10,14 +12,18 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import PluginUnavailable
 from agent.logship import StepLog
-from agent.peer import JobAssignment, LogStream, StepAssignment
+from agent.peer import JobAssignment, LogStream, Peer, StepAssignment
 from agent.plugins.invoke import PluginInvoker, PluginOutcome
+from agent.plugins.loader import LoadedPlugin
 from agent.plugins.resolver import PluginResolver
 from agent.sandbox import SandboxRunner, StopSignal
+
+if TYPE_CHECKING:
+    from agent.plugins.registry_source import RegistrySource
 
 __all__ = ["WORKSPACE_IN_SANDBOX", "PluginSteps", "plugin_context"]
 
@@ -27,11 +33,29 @@ log = logging.getLogger("arcade.agent")
 
 
 class PluginSteps:
-    """The agent's plugin path and sandbox; `run` is called from job threads, concurrently."""
+    """The agent's plugin path, signed registry and sandbox; `run` is called from job threads, concurrently.
 
-    def __init__(self, search_paths: Sequence[Path], workdir: Path) -> None:
+    `trust_root` (the registry's root.json) turns the registry on; its metadata and packages come through
+    `peer`."""
+
+    def __init__(
+        self,
+        search_paths: Sequence[Path],
+        workdir: Path,
+        *,
+        trust_root: Path | None = None,
+        peer: Peer | None = None,
+    ) -> None:
         workdir = Path(workdir).absolute()
         self.resolver = PluginResolver(search_paths, workdir / "plugins")
+        self.registry: RegistrySource | None = None
+        if trust_root is not None:
+            if peer is None:
+                raise ValueError("a trust root needs a peer to fetch the registry through")
+            # Imported only here: the registry's cache brings kernel.blobstore (and boto3) with it.
+            from agent.plugins.registry_source import RegistrySource
+
+            self.registry = RegistrySource(trust_root, workdir, peer, self.resolver)
         self._sandbox_cache = workdir / "sandbox-cache"
         self._invoker: PluginInvoker | None = None
         self._lock = threading.Lock()
@@ -56,7 +80,7 @@ class PluginSteps:
     ) -> PluginOutcome:
         """Resolve the step's plugin and run its action; an unresolvable plugin is a failed outcome."""
         try:
-            plugin = self.resolver.resolve(step.uses)
+            plugin = self.resolve(step.uses, step_log)
         except PluginUnavailable as exc:
             return PluginOutcome(False, None, str(exc), 0.0)
         manifest = plugin.manifest
@@ -72,6 +96,20 @@ class PluginSteps:
             timeout_seconds,
             stop,
         )
+
+    def resolve(self, reference: str, step_log: StepLog) -> LoadedPlugin:
+        """From the plugin path, else from the signed registry (a `warn` revocation goes to the step log)."""
+        if self.registry is None:
+            return self.resolver.resolve(reference)
+        if self.resolver.search_paths:
+            try:
+                return self.resolver.resolve(reference)
+            except PluginUnavailable as exc:
+                log.debug("%s; trying the signed registry", exc)
+        found = self.registry.resolve(reference)
+        if found.warning is not None:
+            step_log.system(f"warning: {found.warning}; running it anyway (the revocation only warns)")
+        return found.plugin
 
     def close(self) -> None:
         with self._lock:

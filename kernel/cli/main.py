@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-stream", action="store_true", help="poll with FetchJobRun instead of a Connect stream"
     )
     _plugin_path_option(p)
+    p.add_argument(
+        "--trust-root",
+        default=None,
+        metavar="FILE",
+        help="the plugin registry's root.json (from `arcade trust init`): `uses:` steps not in the plugin "
+        "path run plugins from the kernel's signed registry, verified against it",
+    )
 
     p = _command(sub, "up", server.cmd_up, "kernel and local agents in one process tree", client=False)
     p.add_argument("--data", default=".arcade", help="data folder (default .arcade)")

@@ -1,4 +1,5 @@
-"""arcade.agent.v1.AgentService: registration, liveness, dispatch and status reports."""
+"""arcade.agent.v1.AgentService: registration, liveness, dispatch, status reports, artifacts, and the plugin
+registry's signed metadata and packages for agents that run plugins on demand."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
 from kernel.masking import SecretMasks
+from kernel.plugin_registry import NOT_SET_UP, PluginRegistry
 from kernel.secrets import SecretStore, missing_secret_message
 from kernel.services.artifacts import receive_upload
 from kernel.services.auth import principal_of
@@ -35,9 +37,11 @@ from kernel.services.errors import streaming, unary
 from kernel.status import Status
 from kernel.store import Database, models
 from proto.arcade.agent.v1 import agent_pb2, agent_pb2_grpc
+from registry.errors import IntegrityError
 
 log = logging.getLogger("arcade.kernel.agents")
 MAX_POLL_SECONDS = 30.0
+PLUGIN_CHUNK_BYTES = 1024 * 1024
 
 
 class MissingSecret(KernelError):
@@ -154,8 +158,10 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         secrets: SecretStore | None = None,
         masks: SecretMasks | None = None,
         artifacts: ArtifactStore | None = None,
+        plugin_registry: PluginRegistry | None = None,
     ) -> None:
         self.db = db
+        self.plugin_registry = plugin_registry
         self.artifacts = artifacts
         self.secrets = secrets
         self.masks = masks
@@ -383,3 +389,40 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         view = await asyncio.to_thread(store.for_agent, agent_id, request.job_run_id, request.name)
         async for chunk in await store.stream(view.row):
             yield agent_pb2.DownloadArtifactResponse(chunk=chunk)
+
+    def _plugin_registry(self) -> PluginRegistry:
+        if self.plugin_registry is None:
+            raise FailedPrecondition(NOT_SET_UP)
+        return self.plugin_registry
+
+    @unary
+    async def GetRegistryMetadata(
+        self, request: agent_pb2.GetRegistryMetadataRequest, context: grpc.aio.ServicerContext
+    ) -> agent_pb2.GetRegistryMetadataResponse:
+        self._agent_id(context)
+        registry = self._plugin_registry()
+        path = await asyncio.to_thread(registry.metadata_path, request.name)
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise NotFound(f"no registry metadata file {request.name!r}") from None
+        return agent_pb2.GetRegistryMetadataResponse(data=data)
+
+    @streaming
+    async def DownloadPlugin(
+        self, request: agent_pb2.DownloadPluginRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[agent_pb2.DownloadPluginResponse]:
+        self._agent_id(context)
+        registry = self._plugin_registry()
+        stream, _size = await asyncio.to_thread(registry.open_blob, request.sha256)
+        with stream:
+            while True:
+                try:
+                    chunk = await asyncio.to_thread(stream.read, PLUGIN_CHUNK_BYTES)
+                except IntegrityError as error:  # the stored blob was tampered with: say so, send no more
+                    log.error("plugin download refused: %s", error)
+                    await context.abort(grpc.StatusCode.DATA_LOSS, str(error))
+                    return
+                if not chunk:
+                    return
+                yield agent_pb2.DownloadPluginResponse(chunk=chunk)

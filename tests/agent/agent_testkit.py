@@ -51,6 +51,12 @@ class FakePeer:
         """Artifact name -> archive: uploads land here and downloads come from here."""
         self.refuse_uploads = ""
         """When set, uploads fail with PeerRejected and this message."""
+        self.registry_dir: Path | None = None
+        """The plugin registry's metadata folder (an OnlineRepository's); None: the registry is not set up."""
+        self.plugin_blobs: dict[str, bytes] = {}
+        """sha256 -> package: what DownloadPlugin serves (tests may tamper with it)."""
+        self.plugin_downloads: list[str] = []
+        """The digest of every DownloadPlugin call, in order."""
 
     # -- Peer
     def register(self, info: AgentInfo) -> Registration:
@@ -120,6 +126,23 @@ class FakePeer:
         if data is None:
             raise PeerRejected(f"NOT_FOUND: run has no artifact named '{name}'", "NOT_FOUND")
         yield data
+
+    def get_registry_metadata(self, name: str) -> bytes | None:
+        if self.registry_dir is None:
+            raise PeerRejected(
+                "FAILED_PRECONDITION: the plugin registry is not set up", "FAILED_PRECONDITION"
+            )
+        path = self.registry_dir / name
+        return path.read_bytes() if "/" not in name and path.is_file() else None
+
+    def download_plugin(self, sha256: str) -> Iterator[bytes]:
+        with self.cond:
+            self.plugin_downloads.append(sha256)
+            data = self.plugin_blobs.get(sha256)
+        if data is None:
+            raise PeerRejected(f"NOT_FOUND: no published plugin version has sha256 {sha256}", "NOT_FOUND")
+        for start in range(0, len(data), 4096):
+            yield data[start : start + 4096]
 
     def close(self) -> None:
         pass

@@ -86,6 +86,11 @@ def test_config_validation_and_labels(tmp_path: Path) -> None:
         AgentConfig(server="kernel:9090", registration_token="t", capacity=0)
     with pytest.raises(ConfigError):
         AgentConfig(server="no-port", registration_token="t")
+    with pytest.raises(ConfigError, match="trust root .* is not a file"):
+        AgentConfig(server="kernel:9090", registration_token="t", trust_root=tmp_path / "root.json")
+    (tmp_path / "root.json").write_text("{}")
+    given = AgentConfig(server="kernel:9090", registration_token="t", trust_root=str(tmp_path / "root.json"))  # type: ignore[arg-type]
+    assert given.trust_root == tmp_path / "root.json"
     assert parse_labels(["os=linux", "gpu = a100", "empty="]) == {"os": "linux", "gpu": "a100", "empty": ""}
     with pytest.raises(ConfigError):
         parse_labels(["novalue"])
@@ -216,6 +221,8 @@ def test_peers_implement_every_method_of_the_contract(implementation: type) -> N
         "push_events",
         "upload_artifact",
         "download_artifact",
+        "get_registry_metadata",
+        "download_plugin",
         "close",
     }
     for name in contract:

@@ -402,3 +402,35 @@ class DownloadArtifactResponse(_message.Message):
 
     def __init__(self, chunk: _Optional[bytes]=...) -> None:
         ...
+
+class DownloadPluginRequest(_message.Message):
+    __slots__ = ('sha256',)
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    sha256: str
+
+    def __init__(self, sha256: _Optional[str]=...) -> None:
+        ...
+
+class DownloadPluginResponse(_message.Message):
+    __slots__ = ('chunk',)
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    chunk: bytes
+
+    def __init__(self, chunk: _Optional[bytes]=...) -> None:
+        ...
+
+class GetRegistryMetadataRequest(_message.Message):
+    __slots__ = ('name',)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+
+    def __init__(self, name: _Optional[str]=...) -> None:
+        ...
+
+class GetRegistryMetadataResponse(_message.Message):
+    __slots__ = ('data',)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+
+    def __init__(self, data: _Optional[bytes]=...) -> None:
+        ...

@@ -1,0 +1,78 @@
+"""Agents run plugins from the signed registry, end to end with real processes: the admin sets up trust, a
+publisher publishes examples/hello-wat, an agent given only `--trust-root TRUST/root.json` (no plugin path)
+resolves `uses: examples/hello-wat@^0` through the kernel (GetRegistryMetadata, DownloadPlugin) and runs it;
+after `arcade trust revoke` + `arcade trust push` the same agent refuses the cached release, naming the
+revocation, and goes on serving the next job."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from harness import Cluster, job
+from test_registry_publish import arcade
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SPEC = """
+name: registry-plugin
+jobs:
+  - name: hello
+    steps:
+      - {name: hello, uses: "examples/hello-wat@^0"}
+  - name: after
+    depends_on: [hello]
+    when: always()
+    steps:
+      - {name: shell, run: "echo still serving"}
+"""
+
+
+def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) -> None:
+    trust = tmp_path / "TRUST"
+    key = tmp_path / "examples.key"
+    cluster = Cluster(tmp_path)
+    try:
+        cluster.kernel_extra_env = {
+            "ARCADE_TRUST_ONLINE_KEYS": str(trust / "online"),
+            "ARCADE_REGISTRY_DIR": str(tmp_path / "kernel" / "registry"),
+            "ARCADE_STORAGE_URL": f"file://{tmp_path / 'kernel' / 'blobs'}",
+        }
+        cluster.start_kernel()
+        arcade(cluster, "key", "generate", "--out", str(key))
+        arcade(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
+        arcade(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
+        arcade(cluster, "trust", "push", "--dir", str(trust))
+        plugin = tmp_path / "hello-wat"
+        shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
+        arcade(cluster, "plugin", "build", str(plugin))
+        published = arcade(cluster, "plugin", "publish", str(plugin), "--key", str(key))
+        assert (published["name"], published["version"]) == ("examples/hello-wat", "0.1.0")
+
+        cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
+        run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)
+        hello = job(run, "hello")["steps"][0]
+        assert run["status"] == "SUCCESS" and hello["status"] == "SUCCESS", hello["message"]
+        assert hello["result"]["message"] == "hello from examples/hello-wat"
+        texts = [line["text"] for line in cluster.log_lines(run["id"])]
+        digest = published["sha256"]
+        origin = f"the signed registry (sha256 {digest[:12]})"
+        assert f"plugin examples/hello-wat@0.1.0 (wasm, wasi-command) from {origin}" in texts
+        assert (tmp_path / "agents" / "registry-1" / "plugins" / digest / "manifest.json").is_file()
+
+        reason = "leaks the workspace"
+        revoke = ("trust", "revoke", "examples/hello-wat@0.1.0", "--reason", reason, "--dir", str(trust))
+        arcade(cluster, *revoke)
+        arcade(cluster, "trust", "push", "--dir", str(trust))
+        run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)
+        hello = job(run, "hello")["steps"][0]
+        assert run["status"] == "FAILED" and hello["status"] == "FAILED"
+        assert f"examples/hello-wat@0.1.0 is revoked: {reason}" in hello["message"], hello["message"]
+        assert hello.get("result") is None
+        after = job(run, "after")
+        assert after["status"] == "SUCCESS", after  # the same agent still serves the next job
+    finally:
+        cluster.stop()
