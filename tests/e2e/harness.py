@@ -331,3 +331,23 @@ def wait_process_exit(pid: int, timeout: float) -> bool:
         return bool(poller.poll(timeout * 1000))
     finally:
         os.close(fd)
+
+
+def cli_json(cluster: Cluster, *args: str) -> dict[str, Any]:
+    """Run `arcade ARGS --json` against the cluster's kernel as admin; its JSON output (exit 0 asserted)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCADE_")}
+    env.update({"ARCADE_SERVER": cluster.http_url, "ARCADE_TOKEN": ADMIN_TOKEN})
+    command = arcade_command(*args, "--json")
+    done = subprocess.run(command, env=env, cwd=cluster.root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout)
+
+
+def registry_env(root: Path, trust: Path) -> dict[str, str]:
+    """Kernel settings for a plugin registry signed with the online keys of the admin's folder `trust`
+    (they load when the registry is first used, so `trust init` may come after the kernel starts)."""
+    return {
+        "ARCADE_TRUST_ONLINE_KEYS": str(trust / "online"),
+        "ARCADE_REGISTRY_DIR": str(root / "kernel" / "registry"),
+        "ARCADE_STORAGE_URL": f"file://{root / 'kernel' / 'blobs'}",
+    }

@@ -10,8 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from harness import Cluster, job
-from test_registry_publish import arcade
+from harness import Cluster, cli_json, job, registry_env
 
 pytestmark = pytest.mark.e2e
 
@@ -36,20 +35,16 @@ def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) ->
     key = tmp_path / "examples.key"
     cluster = Cluster(tmp_path)
     try:
-        cluster.kernel_extra_env = {
-            "ARCADE_TRUST_ONLINE_KEYS": str(trust / "online"),
-            "ARCADE_REGISTRY_DIR": str(tmp_path / "kernel" / "registry"),
-            "ARCADE_STORAGE_URL": f"file://{tmp_path / 'kernel' / 'blobs'}",
-        }
+        cluster.kernel_extra_env = registry_env(tmp_path, trust)
         cluster.start_kernel()
-        arcade(cluster, "key", "generate", "--out", str(key))
-        arcade(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
-        arcade(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
-        arcade(cluster, "trust", "push", "--dir", str(trust))
+        cli_json(cluster, "key", "generate", "--out", str(key))
+        cli_json(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
+        cli_json(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
+        cli_json(cluster, "trust", "push", "--dir", str(trust))
         plugin = tmp_path / "hello-wat"
         shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
-        arcade(cluster, "plugin", "build", str(plugin))
-        published = arcade(cluster, "plugin", "publish", str(plugin), "--key", str(key))
+        cli_json(cluster, "plugin", "build", str(plugin))
+        published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
         assert (published["name"], published["version"]) == ("examples/hello-wat", "0.1.0")
 
         cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
@@ -65,8 +60,8 @@ def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) ->
 
         reason = "leaks the workspace"
         revoke = ("trust", "revoke", "examples/hello-wat@0.1.0", "--reason", reason, "--dir", str(trust))
-        arcade(cluster, *revoke)
-        arcade(cluster, "trust", "push", "--dir", str(trust))
+        cli_json(cluster, *revoke)
+        cli_json(cluster, "trust", "push", "--dir", str(trust))
         run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)
         hello = job(run, "hello")["steps"][0]
         assert run["status"] == "FAILED" and hello["status"] == "FAILED"

@@ -24,14 +24,7 @@ def agent_peer(kernel: EmbeddedKernel) -> GrpcPeer:
 @pytest.fixture
 def registry_kernel(tmp_path):
     setup = Setup(tmp_path)
-    embedded = EmbeddedKernel.for_data_dir(
-        tmp_path / "data",
-        grpc_addr="127.0.0.1:0",
-        http_addr="127.0.0.1:0",
-        trust_online_keys=str(setup.trust / "online"),
-        registry_dir=str(tmp_path / "data" / "registry"),
-    )
-    embedded.start()
+    embedded = setup.start_kernel()
     try:
         with httpx.Client(
             base_url=embedded.kernel.http_url + "/api/v1",

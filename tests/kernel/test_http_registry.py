@@ -49,6 +49,17 @@ class Setup:
         add_publisher(self.trust, NAMESPACE, load_public_key(Path(f"{self.key}.pub")))
         self.packages = 0
 
+    def start_kernel(self) -> EmbeddedKernel:
+        """An embedded kernel whose registry signs with this TRUST folder's online keys."""
+        data = self.tmp / "data"
+        return EmbeddedKernel.for_data_dir(
+            data,
+            grpc_addr="127.0.0.1:0",
+            http_addr="127.0.0.1:0",
+            trust_online_keys=str(self.trust / "online"),
+            registry_dir=str(data / "registry"),
+        ).start()
+
     def package(self, version: str = "0.1.0", readme: str = "hello", manifest: dict | None = None) -> Path:
         """A package of the hello-wat manifest (at `version`) with a stand-in entry; different `readme`,
         different bytes."""
@@ -68,15 +79,8 @@ def setup(tmp_path):
 
 
 @pytest.fixture
-def kernel(tmp_path, setup):
-    embedded = EmbeddedKernel.for_data_dir(
-        tmp_path / "data",
-        grpc_addr="127.0.0.1:0",
-        http_addr="127.0.0.1:0",
-        trust_online_keys=str(setup.trust / "online"),
-        registry_dir=str(tmp_path / "data" / "registry"),
-    )
-    embedded.start()
+def kernel(setup):
+    embedded = setup.start_kernel()
     try:
         yield embedded
     finally:
