@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kernel.store.types import UTCDateTime
@@ -51,6 +63,8 @@ class Agent(Base):
     last_heartbeat_at: Mapped[datetime | None]
     # Highest agent-event sequence number accepted through GatewayService.PushEvents (per registration).
     last_event_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The plugins the agent reported at registration: [{name, version, sha256, source}].
+    plugins: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Token(Base):
@@ -321,6 +335,13 @@ class Plugin(Base):
     type: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    # Install state (None: published in the marketplace but not installed).
+    installed_version: Mapped[str | None] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    config: Mapped[dict[str, Any] | None]  # the admin's config, over the manifest's default_config
+    approved_permissions: Mapped[dict[str, Any] | None]  # what the admin approved at install or update
+    installed_at: Mapped[datetime | None]
+    installed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class PluginVersion(Base):
@@ -338,6 +359,7 @@ class PluginVersion(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     published_by: Mapped[str] = mapped_column(String(200), default="")
+    downloads: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RegistryAudit(Base):

@@ -16,7 +16,7 @@ LABEL_UPDATE_MODE_MERGE: LabelUpdateMode
 LABEL_UPDATE_MODE_REPLACE: LabelUpdateMode
 
 class RegisterRequest(_message.Message):
-    __slots__ = ('registration_token', 'name', 'labels', 'capacity', 'version', 'hostname')
+    __slots__ = ('registration_token', 'name', 'labels', 'capacity', 'version', 'hostname', 'installed_plugins')
 
     class LabelsEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -33,14 +33,30 @@ class RegisterRequest(_message.Message):
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    INSTALLED_PLUGINS_FIELD_NUMBER: _ClassVar[int]
     registration_token: str
     name: str
     labels: _containers.ScalarMap[str, str]
     capacity: int
     version: str
     hostname: str
+    installed_plugins: _containers.RepeatedCompositeFieldContainer[InstalledPlugin]
 
-    def __init__(self, registration_token: _Optional[str]=..., name: _Optional[str]=..., labels: _Optional[_Mapping[str, str]]=..., capacity: _Optional[int]=..., version: _Optional[str]=..., hostname: _Optional[str]=...) -> None:
+    def __init__(self, registration_token: _Optional[str]=..., name: _Optional[str]=..., labels: _Optional[_Mapping[str, str]]=..., capacity: _Optional[int]=..., version: _Optional[str]=..., hostname: _Optional[str]=..., installed_plugins: _Optional[_Iterable[_Union[InstalledPlugin, _Mapping]]]=...) -> None:
+        ...
+
+class InstalledPlugin(_message.Message):
+    __slots__ = ('name', 'version', 'sha256', 'source')
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: str
+    sha256: str
+    source: str
+
+    def __init__(self, name: _Optional[str]=..., version: _Optional[str]=..., sha256: _Optional[str]=..., source: _Optional[str]=...) -> None:
         ...
 
 class RegisterResponse(_message.Message):
@@ -162,7 +178,7 @@ class ConnectRequest(_message.Message):
         ...
 
 class StepAssignment(_message.Message):
-    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error', 'when', 'uses', 'action', 'args_json')
+    __slots__ = ('step_run_id', 'index', 'name', 'run', 'env', 'timeout_seconds', 'continue_on_error', 'when', 'uses', 'action', 'args_json', 'plugin')
 
     class EnvEntry(_message.Message):
         __slots__ = ('key', 'value')
@@ -184,6 +200,7 @@ class StepAssignment(_message.Message):
     USES_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     ARGS_JSON_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_FIELD_NUMBER: _ClassVar[int]
     step_run_id: str
     index: int
     name: str
@@ -195,8 +212,23 @@ class StepAssignment(_message.Message):
     uses: str
     action: str
     args_json: str
+    plugin: PluginPin
 
-    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=..., when: _Optional[str]=..., uses: _Optional[str]=..., action: _Optional[str]=..., args_json: _Optional[str]=...) -> None:
+    def __init__(self, step_run_id: _Optional[str]=..., index: _Optional[int]=..., name: _Optional[str]=..., run: _Optional[str]=..., env: _Optional[_Mapping[str, str]]=..., timeout_seconds: _Optional[float]=..., continue_on_error: bool=..., when: _Optional[str]=..., uses: _Optional[str]=..., action: _Optional[str]=..., args_json: _Optional[str]=..., plugin: _Optional[_Union[PluginPin, _Mapping]]=...) -> None:
+        ...
+
+class PluginPin(_message.Message):
+    __slots__ = ('version', 'sha256', 'config_json', 'refused')
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
+    version: str
+    sha256: str
+    config_json: str
+    refused: str
+
+    def __init__(self, version: _Optional[str]=..., sha256: _Optional[str]=..., config_json: _Optional[str]=..., refused: _Optional[str]=...) -> None:
         ...
 
 class JobAssignment(_message.Message):
