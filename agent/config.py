@@ -9,6 +9,7 @@ from pathlib import Path
 
 from agent import __version__
 from agent.errors import ConfigError
+from agent.metrics import parse_host_port
 
 __all__ = [
     "AgentConfig",
@@ -50,6 +51,8 @@ class AgentConfig:
     trust_root: Path | None = None
     """The plugin registry's root.json (from `arcade trust init`): `uses:` steps the plugin path does not
     satisfy resolve through the kernel's signed registry, verified against it. None: no registry."""
+    metrics_addr: str | None = None
+    """HOST:PORT to serve the agent's Prometheus metrics on (`/metrics`); None: not served."""
 
     def __post_init__(self) -> None:
         self.workdir = Path(self.workdir)
@@ -61,6 +64,8 @@ class AgentConfig:
             self.trust_root = Path(self.trust_root)
             if not self.trust_root.is_file():
                 raise ConfigError(f"trust root {self.trust_root} is not a file (give the root.json of TRUST)")
+        if self.metrics_addr is not None:
+            parse_host_port(self.metrics_addr)
         self.labels = dict(self.labels)
         if not self.server or ":" not in self.server:
             raise ConfigError(f"server must be host:port, got {self.server!r}")

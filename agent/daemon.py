@@ -19,11 +19,13 @@ from typing import Any
 from agent.artifacts import ArtifactTransfer
 from agent.backoff import Backoff
 from agent.config import AgentConfig
+from agent.download_display import DownloadDisplay
 from agent.errors import AgentError, PeerError, RegistrationRejected, Unauthenticated, Unimplemented
 from agent.events import EventShipper
 from agent.grpc_peer import GrpcPeer
 from agent.jobs import JobPool, Start
 from agent.logship import LogShipper
+from agent.metrics import AgentMetrics, MetricsServer
 from agent.peer import (
     AgentInfo,
     CancelRequest,
@@ -71,14 +73,21 @@ class AgentDaemon:
             version=config.version,
             hostname=config.hostname,
         )
-        self._registrar = Registrar(self._peer, info, on_rejected=self._rejected)
+        self.metrics = AgentMetrics()
+        self.plugins = PluginSteps(
+            config.plugin_paths,
+            config.workdir,
+            trust_root=config.trust_root,
+            peer=self._peer,
+            metrics=self.metrics.plugin_cache,
+        )
+        self._registrar = Registrar(
+            self._peer, info, on_rejected=self._rejected, installed_plugins=self.plugins.installed
+        )
         self._registrar.on_registered(self._registered)
         self.reports = ReportQueue(self._peer, renewer=self._registrar)
         self.logs = LogShipper(self._peer, renewer=self._registrar)
         self.events = EventShipper(self._peer, renewer=self._registrar)
-        self.plugins = PluginSteps(
-            config.plugin_paths, config.workdir, trust_root=config.trust_root, peer=self._peer
-        )
         self.jobs = JobPool(
             config,
             reports=self.reports,
@@ -93,8 +102,15 @@ class AgentDaemon:
         self._stream: DispatchStream | None = None
         self._fetch: PendingFetch | None = None
         self._fatal: RegistrationRejected | None = None
+        self._metrics_server: MetricsServer | None = None
 
     # -- public
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """Where `/metrics` is served (the bound port), once `run` started it; None when it is off."""
+        server = self._metrics_server
+        return server.address if server is not None else None
 
     @property
     def agent_id(self) -> str | None:
@@ -119,6 +135,8 @@ class AgentDaemon:
             config.labels or "{}",
             config.workdir,
         )
+        if config.metrics_addr is not None:
+            self._metrics_server = self.metrics.serve(config.metrics_addr)  # ConfigError if it cannot bind
         for worker in (self.reports, self.logs, self.events):
             worker.start()
         try:
@@ -315,16 +333,20 @@ class AgentDaemon:
             except PeerError as error:
                 log.warning("could not unregister: %s", error)
         self._peer.close()
+        if self._metrics_server is not None:
+            self._metrics_server.close()
         log.info("agent stopped")
 
 
 def run_agent(config: AgentConfig) -> int:
-    """Run an agent until SIGINT/SIGTERM; 0 after a clean stop, 1 when the kernel refused it."""
+    """Run an agent until SIGINT/SIGTERM (the `arcade agent` process); 0 after a clean stop, 1 when the kernel
+    refused it or its metrics address cannot be served."""
     try:
         daemon = AgentDaemon(config)
     except AgentError as error:
         log.error("cannot start the agent: %s", error)
         return 2
+    daemon.plugins.on_download(DownloadDisplay())  # bars on a terminal stderr, else a line per download
     requested = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

@@ -5,6 +5,7 @@ AgentError
 ├── WorkspaceError          a job workspace could not be created or removed
 ├── ArchiveError            an artifact could not be packed, or an archive is unsafe to unpack
 ├── PluginUnavailable       a step's plugin could not be found, unpacked or loaded
+│   └── PinMismatch         the plugin found is not the package (sha256) the kernel pinned
 └── PeerError               a call to the kernel failed (carries the wire status name in `code`)
     ├── PeerUnavailable     transient: kernel down, restarting, overloaded; retry with backoff
     ├── Unauthenticated     the agent token was refused; register again
@@ -22,6 +23,7 @@ __all__ = [
     "PeerError",
     "PeerRejected",
     "PeerUnavailable",
+    "PinMismatch",
     "PluginUnavailable",
     "RegistrationRejected",
     "Unauthenticated",
@@ -48,6 +50,10 @@ class ArchiveError(AgentError):
 
 class PluginUnavailable(AgentError):
     """A step's plugin could not be found in the plugin path, or its folder or package is unusable."""
+
+
+class PinMismatch(PluginUnavailable):
+    """The plugin found for a pinned step is not the package the kernel pinned (another sha256)."""
 
 
 class PeerError(AgentError):

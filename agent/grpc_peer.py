@@ -213,6 +213,10 @@ class GrpcPeer:
             capacity=info.capacity,
             version=info.version,
             hostname=info.hostname,
+            installed_plugins=[
+                agent_pb2.InstalledPlugin(name=p.name, version=p.version, sha256=p.sha256, source=p.source)
+                for p in info.installed_plugins
+            ],
         )
         try:
             response = self._agent.Register(request, timeout=self._call_timeout)

@@ -23,6 +23,7 @@ __all__ = [
     "DispatchStream",
     "Heartbeat",
     "Hello",
+    "InstalledPlugin",
     "JobAssignment",
     "JobReport",
     "KernelMessage",
@@ -31,6 +32,7 @@ __all__ = [
     "LogStream",
     "Peer",
     "PendingFetch",
+    "PluginPin",
     "Registration",
     "Report",
     "Status",
@@ -70,6 +72,19 @@ class LogStream(StrEnum):
 
 
 @dataclass(frozen=True)
+class InstalledPlugin:
+    """A plugin the agent holds, as reported at registration."""
+
+    name: str
+    """`ns/name`."""
+    version: str
+    sha256: str
+    """Of the package; empty for an unpacked plugin folder."""
+    source: str
+    """"cache" (downloaded from the signed registry) or the plugin-path folder it was found in."""
+
+
+@dataclass(frozen=True)
 class AgentInfo:
     """What the agent says about itself when it registers."""
 
@@ -79,6 +94,7 @@ class AgentInfo:
     capacity: int
     version: str
     hostname: str
+    installed_plugins: tuple[InstalledPlugin, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,21 @@ class Registration:
 # --------------------------------------------------------------------------------------------------
 # Work the kernel hands out, and what it asks the agent to do
 # --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PluginPin:
+    """What the kernel's marketplace allows for a plugin step.
+
+    `refused` non-empty: the step fails with that message and nothing is resolved or run. Otherwise
+    `version` (when set) is the exact release to run, `sha256` its package digest as published, and `config`
+    the plugin's config (the admin's over the manifest's default_config)."""
+
+    version: str = ""
+    sha256: str = ""
+    config: dict[str, Any] | None = None
+    """None: the manifest's default_config."""
+    refused: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,8 @@ class StepAssignment:
     action: str = ""
     """The plugin action; empty means the plugin's only action."""
     args: dict[str, Any] = field(default_factory=dict)
+    plugin: PluginPin | None = None
+    """The kernel's pin for a `uses:` step; None: the kernel sent none (resolve `uses` as it stands)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from agent.backoff import Backoff
@@ -21,7 +22,7 @@ from agent.errors import (
     RegistrationRejected,
     Unauthenticated,
 )
-from agent.peer import AgentInfo, Peer, Registration
+from agent.peer import AgentInfo, InstalledPlugin, Peer, Registration
 
 __all__ = [
     "Registrar",
@@ -69,9 +70,11 @@ class Registrar:
         *,
         on_rejected: Callable[[RegistrationRejected], None] | None = None,
         backoff: Backoff | None = None,
+        installed_plugins: Callable[[], Sequence[InstalledPlugin]] | None = None,
     ) -> None:
         self._peer = peer
         self._info = info
+        self._installed_plugins = installed_plugins
         self._on_rejected = on_rejected
         self._backoff = backoff or Backoff(0.1, 3.0)
         self._lock = threading.Lock()
@@ -165,7 +168,7 @@ class Registrar:
         if self._rejected is not None:
             raise self._rejected
         try:
-            registration = self._peer.register(self._info)
+            registration = self._peer.register(self._info_now())
         except (Unauthenticated, PeerRejected) as error:
             self._rejected = RegistrationRejected(
                 f"the kernel rejected the registration ({error}); check the registration token", error.code
@@ -189,3 +192,14 @@ class Registrar:
         for listener in self._listeners:
             listener(registration, self._generation)
         return registration
+
+    def _info_now(self) -> AgentInfo:
+        """The agent's info with the plugins it holds right now (listed again at every registration)."""
+        if self._installed_plugins is None:
+            return self._info
+        try:
+            installed = tuple(self._installed_plugins())
+        except Exception:  # a broken plugin folder must not keep the agent from registering
+            log.exception("cannot list the installed plugins; registering without them")
+            installed = ()
+        return replace(self._info, installed_plugins=installed)

@@ -89,6 +89,7 @@ class JobRunner:
         self._artifacts = artifacts
         self._plugins = plugins
         self._upload_problems: list[str] = []
+        self._prefetch_failures: dict[tuple[str, str], str] = {}
         self._config = config
         self._identity = identity
         self._workspaces = Workspaces(config.workdir)
@@ -183,6 +184,8 @@ class JobRunner:
         problem = self._download_artifacts(steps[0], workspace) if steps else None
         if problem is not None:
             return report(Status.FAILED, problem, 1)
+        if self._plugins is not None:
+            self._prefetch_failures = self._plugins.prefetch(job)  # its registry plugins, concurrently
         failure: tuple[Status, str, int] | None = None  # the first step failure; it decides the job's end
         for position, step in enumerate(steps):
             if failure is not None and not step.when:
@@ -411,7 +414,15 @@ class JobRunner:
         env = self.step_env(step, workspace)
         agent_name = self._identity.agent_name
         return self._plugins.run(
-            self.assignment, step, agent_name, workspace, env, step_log, timeout, self._stop_plugins
+            self.assignment,
+            step,
+            agent_name,
+            workspace,
+            env,
+            step_log,
+            timeout,
+            self._stop_plugins,
+            self._prefetch_failures,
         )
 
     def _await(self, process: StepProcess, deadline: float | None, timeout_ending: _Ending) -> _Ending:

@@ -20,6 +20,7 @@ from agent.peer import (
     KernelMessage,
     LogBatch,
     LogStream,
+    PluginPin,
     Status,
     StepAssignment,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "job_status_to_proto",
     "kernel_message_from_proto",
     "log_batch_to_proto",
+    "pin_from_proto",
     "step_status_to_proto",
 ]
 
@@ -70,6 +72,7 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
             uses=s.uses,
             action=s.action,
             args=_json_object(s.args_json, "a plugin step's args"),
+            plugin=pin_from_proto(s.plugin, s.uses) if s.HasField("plugin") else None,
         )
         for s in message.steps
     )
@@ -88,6 +91,37 @@ def assignment_from_proto(message: agent_pb2.JobAssignment) -> JobAssignment:
         download_artifacts=tuple(message.download_artifacts),
         condition_context=_json_object(message.context_json, "a job's condition context"),
     )
+
+
+_JSON_TYPES = {
+    list: "array",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+
+
+def pin_from_proto(message: agent_pb2.PluginPin, uses: str) -> PluginPin:
+    """The kernel's pin; a `config_json` that is not a JSON object refuses the step (with the reason)."""
+    if message.refused:
+        return PluginPin(message.version, message.sha256, None, message.refused)
+    config: dict[str, Any] | None = None
+    if message.config_json:
+        try:
+            value = json.loads(message.config_json)
+        except ValueError as exc:
+            value, problem = None, f"not JSON ({exc})"
+        else:
+            problem = f"a JSON {_JSON_TYPES.get(type(value), type(value).__name__)}"
+        if not isinstance(value, dict):
+            refused = (
+                f"cannot run {uses}: the kernel's plugin.config_json must be a JSON object, got {problem}"
+            )
+            return PluginPin(message.version, message.sha256, None, refused)
+        config = value
+    return PluginPin(message.version, message.sha256, config, "")
 
 
 def _json_object(text: str, what: str) -> dict[str, Any]:

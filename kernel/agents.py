@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -42,6 +42,28 @@ def validate_labels(labels: Mapping[str, str]) -> dict[str, str]:
     return dict(labels)
 
 
+MAX_REPORTED_PLUGINS = 1000
+_PLUGIN_FIELDS = ("name", "version", "sha256", "source")
+
+
+def validate_installed_plugins(plugins: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The plugins an agent reports at registration, checked: a name each, short fields, a bounded count."""
+    if len(plugins) > MAX_REPORTED_PLUGINS:
+        raise InvalidInput(
+            f"installed_plugins: expected at most {MAX_REPORTED_PLUGINS} entries, got {len(plugins)}"
+        )
+    checked = []
+    for index, plugin in enumerate(plugins):
+        entry = {key: str(plugin.get(key, "")) for key in _PLUGIN_FIELDS}
+        if not entry["name"]:
+            raise InvalidInput(f"installed_plugins[{index}].name: expected ns/name, got an empty name")
+        for key, value in entry.items():
+            if len(value) > 1000:
+                raise InvalidInput(f"installed_plugins[{index}].{key}: longer than 1000 characters")
+        checked.append(entry)
+    return checked
+
+
 class AgentRegistry:
     def __init__(
         self,
@@ -69,7 +91,9 @@ class AgentRegistry:
         capacity: int,
         version: str = "",
         hostname: str = "",
+        plugins: Sequence[Mapping[str, str]] = (),
     ) -> tuple[models.Agent, str]:
+        """`plugins`: what the agent holds ({name, version, sha256, source} each), shown with the agent."""
         self.tokens.check_registration(registration_token)
         name = name.strip()
         if not name or len(name) > 200:
@@ -77,6 +101,7 @@ class AgentRegistry:
         if capacity < 1:
             raise InvalidInput(f"agent capacity: expected at least 1, got {capacity}")
         labels = validate_labels(labels)
+        installed = validate_installed_plugins(plugins)
         now = datetime.now(UTC)
         with self.journal.transaction() as tx:
             agent = tx.session.scalars(select(models.Agent).where(models.Agent.name == name)).first()
@@ -85,6 +110,7 @@ class AgentRegistry:
                 agent = models.Agent(id=str(uuid.uuid4()), name=name, registered_at=now)
                 tx.session.add(agent)
             agent.labels, agent.capacity, agent.version, agent.hostname = labels, capacity, version, hostname
+            agent.plugins = installed
             agent.status, agent.last_heartbeat_at, agent.registered_at = AgentState.ONLINE.value, now, now
             agent.last_event_seq = 0
             tx.emit(

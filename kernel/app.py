@@ -19,6 +19,7 @@ from kernel.engine import RunEngine
 from kernel.events import EventBus
 from kernel.extensions import allowed_names, build_plugin_manager
 from kernel.grpc_server import build_server
+from kernel.hot_reload import start_hot_reload
 from kernel.hub import AgentHub
 from kernel.journal import Journal
 from kernel.logstore import LogStore
@@ -26,7 +27,9 @@ from kernel.masking import SecretMasks
 from kernel.metrics import KernelMetrics
 from kernel.notifications import RunNotifier
 from kernel.pipelines import PipelineCatalog
+from kernel.plugin_marketplace import PluginMarketplace
 from kernel.plugin_registry import PluginRegistry
+from kernel.plugin_watch import PluginFolderWatcher
 from kernel.queries import RunQueries
 from kernel.sealing import CredentialSeal
 from kernel.secrets import SecretStore, resolve_secret_key
@@ -95,7 +98,13 @@ class Kernel:
         self.blobs = open_blob_store(settings)
         self.artifacts = ArtifactStore(self.journal, self.blobs)
         self.registry = PluginRegistry.from_settings(settings, self.journal)
+        self.marketplace = (
+            PluginMarketplace.for_kernel(settings, self.journal, self.registry, self.metrics.registry)
+            if self.registry is not None
+            else None
+        )
         self._registry_task: asyncio.Task[None] | None = None
+        self.plugin_watch: PluginFolderWatcher | None = None  # ARCADE_PLUGINS_DIR hot reload
         # Other kernels may share a PostgreSQL database: hear what they commit (see kernel.crosskernel).
         self.crosskernel: CrossKernel | None = None
         if self.db.dialect == "postgresql":
@@ -128,6 +137,9 @@ class Kernel:
         await self.artifacts.start()
         if self.registry is not None:
             self._registry_task = asyncio.create_task(self._refresh_timestamp(), name="arcade-registry")
+        self.plugin_watch = await asyncio.to_thread(
+            start_hot_reload, self.settings.plugins_dir, self.marketplace, self.journal
+        )
         self._grpc_server, self.grpc_port = await build_server(self, self.settings.grpc_addr)
         await self._grpc_server.start()
         sock = bind_socket(self.settings.http_addr)
@@ -155,6 +167,8 @@ class Kernel:
         if self._registry_task is not None:
             self._registry_task.cancel()
             await asyncio.gather(self._registry_task, return_exceptions=True)
+        if self.plugin_watch is not None:
+            await asyncio.to_thread(self.plugin_watch.stop)
         await self.engine.stop()
         await self.notifier.stop()
         if self.crosskernel is not None:

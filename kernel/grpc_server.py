@@ -72,6 +72,7 @@ async def build_server(kernel: Kernel, addr: str) -> tuple[grpc.aio.Server, int]
             kernel.masks,
             kernel.artifacts,
             kernel.registry,
+            kernel.marketplace,
         ),
         server,
     )

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import select
 from tuf.api.exceptions import UnsignedMetadataError
@@ -165,16 +165,6 @@ class PluginRegistry:
             blob = self.blobs.put(source, expected_digest=sha256)
         return {"sha256": blob.digest, "size": blob.size, "name": manifest.name, "version": manifest.version}
 
-    def open_blob(self, sha256: str) -> tuple[BinaryIO, int]:
-        """A verifying stream of a published package, and its size; NotFound when none has that digest."""
-        with self.journal.db.session() as session:
-            size = session.scalar(
-                select(models.PluginVersion.size).where(models.PluginVersion.sha256 == sha256).limit(1)
-            )
-        if size is None:
-            raise NotFound(f"no published plugin version has sha256 {sha256}")
-        return self.blobs.open_verified(sha256, size), size
-
     # ----------------------------------------------------------------------------------------- publish
 
     def publish(self, namespace: str, role: Any, actor: str) -> list[PublishedRelease]:
@@ -198,13 +188,53 @@ class PluginRegistry:
                 raise Conflict(
                     f"{path} exists with sha256 {old.hashes.get('sha256')}; a published version never changes"
                 )
-        new = {path: t for path, t in md.signed.targets.items() if "@" in path and path not in published}
+        new = {
+            path: t
+            for path, t in md.signed.targets.items()
+            if "@" in path and (path not in published or self._restorable(path, t))
+        }
         releases = [self._check_release(path, target) for path, target in sorted(new.items())]
-        self.repo.accept_delegated_update(namespace, md.to_bytes())
+        current_role = Metadata.from_bytes(current).signed if current else None
+        if current_role is None or current_role.to_dict() != md.signed.to_dict():
+            self.repo.accept_delegated_update(namespace, md.to_bytes())
         with self.journal.transaction() as tx:
             for release, manifest in releases:
                 self._record(tx, release, manifest, actor)
         return [release for release, _ in releases]
+
+    def _restorable(self, path: str, target: TargetFile) -> bool:
+        """A release already signed into the role whose catalog rows an uninstall removed, and whose package
+        was uploaded again: publishing it again records it again."""
+        parsed = parse_release_path(path)
+        sha256 = target.hashes.get("sha256")
+        if parsed is None or not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+            return False
+        name, version = parsed
+        with self.journal.db.session() as session:
+            recorded = session.scalar(
+                select(models.PluginVersion.id)
+                .join(models.Plugin)
+                .where(models.Plugin.name == name, models.PluginVersion.version == version)
+            )
+        return recorded is None and self.blobs.exists(sha256)
+
+    def recorded(self, sha256: str) -> bool:
+        """Whether a version in the catalog has this package digest."""
+        with self.journal.db.session() as session:
+            found = session.scalar(
+                select(models.PluginVersion.id).where(models.PluginVersion.sha256 == sha256).limit(1)
+            )
+        return found is not None
+
+    def signed_role_with(self, namespace: str, sha256: str) -> dict[str, Any] | None:
+        """The current signed role of `namespace` (a dict) if one of its releases has `sha256`, else None."""
+        data = self.repo.role_metadata(namespace)
+        if data is None:
+            return None
+        role = Metadata.from_bytes(data).signed
+        if any(t.hashes.get("sha256") == sha256 for path, t in role.targets.items() if "@" in path):
+            return json.loads(data)
+        return None
 
     def _check_signature(self, namespace: str, md: Metadata) -> None:
         targets = self.repo.targets()

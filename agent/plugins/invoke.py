@@ -78,9 +78,11 @@ class PluginInvoker:
         on_log: Callable[[str], None],
         timeout_seconds: float | None = None,
         stop: StopSignal | None = None,
+        config: Mapping[str, Any] | None = None,
     ) -> PluginOutcome:
         """Run `action` (None or "": the plugin's only action); `timeout_seconds` caps the manifest's;
-        setting `stop` kills the plugin (the job was cancelled)."""
+        setting `stop` kills the plugin (the job was cancelled). `config` (the kernel's pinned config,
+        checked against the manifest's config_schema) replaces the manifest's default_config."""
         began = time.monotonic()
         manifest = plugin.manifest
 
@@ -95,6 +97,10 @@ class PluginInvoker:
         problems = instance_problems(spec.args, dict(args), "args")
         if problems:
             return failed(_listed(f"invalid args for {manifest.name} action '{name}'", problems), name)
+        if config is not None and manifest.config_schema:
+            problems = instance_problems(manifest.config_schema, dict(config), "config")
+            if problems:
+                return failed(_listed(f"invalid config for {manifest.name}", problems), name)
         limits = limits_of(manifest, self.base_limits)
         capped = timeout_seconds is not None and timeout_seconds < limits.deadline_seconds
         if capped:
@@ -103,7 +109,7 @@ class PluginInvoker:
         request = {
             "action": name,
             "args": dict(args),
-            "config": dict(manifest.default_config),
+            "config": dict(manifest.default_config if config is None else config),
             "context": dict(context),
         }
         run = self.runner.run_component if manifest.abi == "component" else self.runner.run_wasi_command

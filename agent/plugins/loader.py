@@ -14,12 +14,14 @@ __all__ = ["LoadedPlugin", "load_plugin_dir"]
 
 @dataclass(frozen=True)
 class LoadedPlugin:
-    """`root` holds `manifest.json` and `entry` (inside `root`); `origin` says where it came from."""
+    """`root` holds `manifest.json` and `entry` (inside `root`); `origin` says where it came from; `sha256`
+    is its package's digest (None for a plugin folder that never was a package)."""
 
     manifest: Manifest
     root: Path
     entry: Path
     origin: str
+    sha256: str | None = None
 
     @property
     def ref(self) -> str:

@@ -11,6 +11,10 @@ For every `uses:` step the plugin path does not satisfy, `RegistrySource.resolve
 3. unpacks it safely once into `<workdir>/plugins/<sha256>` (the resolver's package path) and refuses it
    unless its manifest is exactly the signed target's `custom.manifest`.
 
+When the kernel pins a step to a release (`PluginPin`), `resolve` is asked for that exact version and the
+signed target's sha256 must be the pinned one. Downloads report their progress (`agent.plugins.progress`)
+and count in the cache's Prometheus metrics (the agent's registry when it serves `/metrics`).
+
 Every failure becomes `PluginUnavailable` with the reason; nothing of a refused plugin runs.
 """
 
@@ -19,7 +23,8 @@ from __future__ import annotations
 import io
 import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -27,22 +32,26 @@ from typing import BinaryIO
 from tuf.api.exceptions import DownloadError, DownloadHTTPError, DownloadLengthMismatchError
 from tuf.ngclient import FetcherInterface
 
-from agent.errors import PeerError, PluginUnavailable
-from agent.peer import Peer
-from agent.plugins.loader import LoadedPlugin
+from agent.errors import PeerError, PinMismatch, PluginUnavailable
+from agent.peer import InstalledPlugin, Peer
+from agent.plugins.loader import LoadedPlugin, load_plugin_dir
+from agent.plugins.progress import DownloadListeners, DownloadProgress
 from agent.plugins.resolver import PluginResolver
-from kernel.blobstore import BlobStoreError
+from kernel.blobstore import BlobStoreError, check_digest
 from plugin_sdk.refs import parse_plugin_ref
 from registry.cache import TieredCache
 from registry.errors import RegistryError
+from registry.metrics import PluginCacheMetrics
 from registry.trust import METADATA_URL, TrustClient, VerifiedTarget
 from registry.trust.fetchers import MAX_RESPONSE_BYTES
 
-__all__ = ["PeerMetadataFetcher", "RegistryPlugin", "RegistrySource"]
+__all__ = ["CACHE_SOURCE", "PeerMetadataFetcher", "RegistryPlugin", "RegistrySource"]
 
 log = logging.getLogger("arcade.agent")
 
 CACHE_MEMORY_MAX_BYTES = 64 * 1024 * 1024
+CACHE_SOURCE = "cache"
+"""`InstalledPlugin.source` of the plugins in the verified download cache."""
 
 
 class PeerMetadataFetcher(FetcherInterface):
@@ -71,10 +80,11 @@ class PeerMetadataFetcher(FetcherInterface):
 class _ChunkStream(io.RawIOBase):
     """A readable stream over an iterator of chunks (a download), for the cache's verifying reader."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], on_chunk: Callable[[int], None] | None = None) -> None:
         super().__init__()
         self._chunks = chunks
         self._pending = b""
+        self._on_chunk = on_chunk
 
     def readable(self) -> bool:
         return True
@@ -85,6 +95,8 @@ class _ChunkStream(io.RawIOBase):
             if chunk is None:
                 return 0
             self._pending = chunk
+            if self._on_chunk is not None:
+                self._on_chunk(len(chunk))
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
@@ -112,21 +124,36 @@ class RegistryPlugin:
 class RegistrySource:
     """Resolves `ns/name@range` through the signed registry; `resolve` is safe to call from job threads."""
 
-    def __init__(self, trust_root: Path, workdir: Path, peer: Peer, resolver: PluginResolver) -> None:
+    def __init__(
+        self,
+        trust_root: Path,
+        workdir: Path,
+        peer: Peer,
+        resolver: PluginResolver,
+        *,
+        metrics: PluginCacheMetrics | None = None,
+        listeners: DownloadListeners | None = None,
+    ) -> None:
         workdir = Path(workdir).absolute()
         self._peer = peer
         self._resolver = resolver
+        self.listeners = listeners or DownloadListeners()
         self.trust = TrustClient(trust_root, workdir / "trust-metadata", PeerMetadataFetcher(peer))
         self.cache = TieredCache(
             workdir / "plugin-cache",
             self._download,
             memory_max_bytes=CACHE_MEMORY_MAX_BYTES,
+            metrics=metrics,
             source_name="the kernel (DownloadPlugin)",
         )
         self._trust_lock = threading.Lock()  # one refresh at a time: they share the metadata folder
+        self._labels: dict[str, str] = {}  # sha256 -> ns/name@version, for progress reports
+        self._started = threading.local()  # the download this thread started inside cache.path, if any
 
-    def resolve(self, reference: str) -> RegistryPlugin:
-        """The newest verified, unrevoked release matching `reference`; PluginUnavailable says why not."""
+    def resolve(self, reference: str, sha256: str = "") -> RegistryPlugin:
+        """The newest verified, unrevoked release matching `reference`; PluginUnavailable says why not.
+
+        `sha256` (the kernel's pin): the signed release must have exactly this package digest."""
         try:
             ref = parse_plugin_ref(reference)
         except ValueError as exc:
@@ -135,7 +162,12 @@ class RegistrySource:
             with self._trust_lock:
                 self.trust.refresh()
                 target = self.trust.find(ref.name, ref.range)  # checks the revocation list, every time
-            package = self.cache.path(target.sha256, target.length)
+            if sha256 and sha256 != target.sha256:
+                raise PinMismatch(
+                    f"refusing {target.name}@{target.version}: the kernel pinned sha256 {sha256}, but the "
+                    f"signed registry has {target.sha256} for it (the pin is stale or the release differs)"
+                )
+            package = self._fetch(target.name, target.version, target.sha256, target.length)
             plugin = self._resolver.load_package(
                 package, target.sha256, origin=f"the signed registry (sha256 {target.sha256[:12]})"
             )
@@ -146,9 +178,74 @@ class RegistrySource:
         self._check_manifest(plugin, target)
         return RegistryPlugin(plugin, target)
 
+    def installed(self) -> list[InstalledPlugin]:
+        """The plugins in the download cache (verified before they were stored, and on every load) that
+        are unpacked and usable; a cached package never unpacked is left out."""
+        found = []
+        for blob in sorted(self.cache.folder.glob("sha256/*/*/*")):
+            try:
+                check_digest(blob.name)
+            except BlobStoreError:
+                continue  # a partial file
+            folder = self._resolver.unpacked_dir(blob.name)
+            if not folder.is_dir():
+                continue
+            try:
+                manifest = load_plugin_dir(folder).manifest
+            except PluginUnavailable as exc:
+                log.debug("not reporting cached package %s: %s", blob.name, exc)
+                continue
+            found.append(InstalledPlugin(manifest.name, manifest.version, blob.name, CACHE_SOURCE))
+        return found
+
+    def _fetch(self, name: str, version: str, digest: str, length: int) -> Path:
+        """`cache.path`, reporting the end of a download this call made (a cache hit reports nothing)."""
+        label = f"{name}@{version}"
+        with self._trust_lock:
+            self._labels[digest] = label
+        self._started.download = None
+        try:
+            path = self.cache.path(digest, length)
+        except Exception as exc:
+            began = self._started.download
+            if began is not None:
+                self._emit(label, digest, length, began, finished=True, error=str(exc))
+            raise
+        began = self._started.download
+        if began is not None:
+            self._emit(label, digest, length, began, finished=True, done=length)
+        return path
+
     def _download(self, digest: str, length: int) -> BinaryIO:
-        log.info("downloading plugin package %s (%d bytes) from the kernel", digest, length)
-        return _ChunkStream(iter(self._peer.download_plugin(digest)))  # type: ignore[return-value]
+        with self._trust_lock:
+            label = self._labels.get(digest, f"sha256 {digest[:12]}")
+        log.info("downloading plugin %s (package %s, %d bytes) from the kernel", label, digest, length)
+        began = time.monotonic()
+        self._started.download = began
+        done = 0
+
+        def on_chunk(size: int) -> None:
+            nonlocal done
+            done += size
+            self._emit(label, digest, length, began, done=done)
+
+        self._emit(label, digest, length, began)
+        chunks = iter(self._peer.download_plugin(digest))
+        return _ChunkStream(chunks, on_chunk)  # type: ignore[return-value]
+
+    def _emit(
+        self,
+        label: str,
+        digest: str,
+        length: int,
+        began: float,
+        *,
+        done: int = 0,
+        finished: bool = False,
+        error: str | None = None,
+    ) -> None:
+        seconds = time.monotonic() - began
+        self.listeners.emit(DownloadProgress(label, digest, done, length, finished, error, seconds))
 
     @staticmethod
     def _check_manifest(plugin: LoadedPlugin, target: VerifiedTarget) -> None:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import threading
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from agent.errors import PluginUnavailable
 from agent.plugins.loader import LoadedPlugin, load_plugin_dir
@@ -37,6 +41,9 @@ class PluginResolver:
         self._digests: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> sha256
         self._loaded: dict[Path, tuple[tuple[int, int], LoadedPlugin]] = {}  # folder -> (manifest stamp, it)
         self._lock = threading.Lock()
+        self._entry_digests: dict[
+            str, str
+        ] = {}  # package sha256 -> sha256 of its entry, read from the package
 
     def resolve(self, reference: str) -> LoadedPlugin:
         """The newest plugin matching `reference`; PluginUnavailable says what was looked at and why."""
@@ -77,21 +84,29 @@ class PluginResolver:
                 plugins.append(plugin)
         return plugins
 
+    def installed(self) -> list[tuple[LoadedPlugin, Path]]:
+        """Every usable plugin in the plugin path with the plugin-path folder it was found in."""
+        return [(plugin, base) for plugin, _, base in self._scan_from() if plugin is not None]
+
     def _scan(self) -> Iterator[tuple[LoadedPlugin | None, str | None]]:
+        for plugin, problem, _ in self._scan_from():
+            yield plugin, problem
+
+    def _scan_from(self) -> Iterator[tuple[LoadedPlugin | None, str | None, Path]]:
         for base in self.search_paths:
             if (base / MANIFEST_NAME).is_file():
-                yield self._attempt(lambda base=base: self._load_dir(base))
+                yield *self._attempt(lambda base=base: self._load_dir(base)), base
                 continue
             try:
                 children = sorted(base.iterdir())
             except OSError as exc:
-                yield None, f"{base}: cannot list the folder: {exc.strerror or exc}"
+                yield None, f"{base}: cannot list the folder: {exc.strerror or exc}", base
                 continue
             for child in children:
                 if child.is_dir() and (child / MANIFEST_NAME).is_file():
-                    yield self._attempt(lambda child=child: self._load_dir(child))
+                    yield *self._attempt(lambda child=child: self._load_dir(child)), base
                 elif child.is_file() and child.name.endswith(PACKAGE_SUFFIX):
-                    yield self._attempt(lambda child=child: self.load_package(child))
+                    yield *self._attempt(lambda child=child: self.load_package(child)), base
 
     @staticmethod
     def _attempt(load: Callable[[], LoadedPlugin]) -> tuple[LoadedPlugin | None, str | None]:
@@ -100,6 +115,10 @@ class PluginResolver:
         except PluginUnavailable as exc:
             return None, str(exc)
 
+    def unpacked_dir(self, digest: str) -> Path:
+        """Where the package with this sha256 is (or would be) unpacked."""
+        return self._cache_dir / digest
+
     def load_package(
         self, package: Path, digest: str | None = None, origin: str | None = None
     ) -> LoadedPlugin:
@@ -107,15 +126,52 @@ class PluginResolver:
         verified by the caller (else it is computed)."""
         digest = digest or self._digest(package)
         target = self._cache_dir / digest
+        origin = origin or f"{package} (sha256 {digest[:12]})"
         with self._lock:
-            if not (target / MANIFEST_NAME).is_file():
-                self._cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-                try:
-                    unpack(package, target)
-                except PluginError as exc:
-                    if not (target / MANIFEST_NAME).is_file():  # else another process unpacked it first
-                        raise PluginUnavailable(f"{package}: {exc}") from exc
-        return self._load_dir(target, origin=origin or f"{package} (sha256 {digest[:12]})")
+            self._unpack_once(package, target)
+            plugin = self._load_dir(target, origin=origin)
+            if not self._entry_intact(package, digest, plugin):
+                log.warning(
+                    "%s: the unpacked entry %s changed on disk; unpacking it again", origin, plugin.entry
+                )
+                shutil.rmtree(target, ignore_errors=True)
+                self._loaded.pop(target, None)
+                self._unpack_once(package, target)
+                plugin = self._load_dir(target, origin=origin)
+                if not self._entry_intact(package, digest, plugin):
+                    raise PluginUnavailable(
+                        f"{origin}: the unpacked entry {plugin.entry.name} does not match the package"
+                    )
+        return replace(plugin, sha256=digest)
+
+    def _unpack_once(self, package: Path, target: Path) -> None:
+        if (target / MANIFEST_NAME).is_file():
+            return
+        self._cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            unpack(package, target)
+        except PluginError as exc:
+            if not (target / MANIFEST_NAME).is_file():  # else another process unpacked it first
+                raise PluginUnavailable(f"{package}: {exc}") from exc
+
+    def _entry_intact(self, package: Path, digest: str, plugin: LoadedPlugin) -> bool:
+        """Whether the unpacked entry (the code that runs) still has the bytes the verified package holds:
+        the unpacked folder is reused across runs, so it is checked on every load, not trusted."""
+        expected = self._entry_digests.get(digest)
+        if expected is None:
+            try:
+                with zipfile.ZipFile(package) as archive, archive.open(plugin.manifest.entry) as member:
+                    expected = _sha256_of(member)
+            except (OSError, KeyError, zipfile.BadZipFile) as exc:
+                raise PluginUnavailable(
+                    f"{package}: cannot read the entry {plugin.manifest.entry}: {exc}"
+                ) from exc
+            self._entry_digests[digest] = expected
+        try:
+            with plugin.entry.open("rb") as unpacked:
+                return _sha256_of(unpacked) == expected
+        except OSError:
+            return False
 
     def _load_dir(self, folder: Path, origin: str | None = None) -> LoadedPlugin:
         """`load_plugin_dir`, checked again only when the folder's manifest changed (steps resolve often)."""
@@ -145,3 +201,10 @@ class PluginResolver:
             raise PluginUnavailable(f"{package}: cannot read the package: {exc.strerror or exc}") from exc
         self._digests[key] = digest.hexdigest()
         return self._digests[key]
+
+
+def _sha256_of(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from kernel.cli import artifacts, ops, plugins, publish, run, server, trust
+from kernel.cli import artifacts, marketplace, ops, plugins, publish, run, server, trust
 from kernel.cli.client import CliError
 from kernel.cli.output import error
 from plugin_sdk.scaffold import LANGUAGES, PLUGIN_TYPES
@@ -48,6 +48,45 @@ def _command(
     return parser
 
 
+def _marketplace_commands(plugin: argparse._SubParsersAction) -> None:
+    """`arcade plugin list/install/update/config/enable/disable/uninstall` (kernel.cli.marketplace)."""
+    p = _command(plugin, "list", marketplace.cmd_plugin_list, "list the marketplace's plugins")
+    p.add_argument("--type", metavar="T", help="only plugins of this type (ci, cd, security, ...)")
+    p.add_argument(
+        "--status",
+        choices=("available", "installed", "enabled", "disabled"),
+        help="only plugins in this state",
+    )
+    p.add_argument("--query", metavar="TEXT", help="only plugins whose name or description has TEXT")
+    p = _command(plugin, "install", marketplace.cmd_plugin_install, "install a plugin from the marketplace")
+    p.add_argument(
+        "target",
+        metavar="NS/NAME[@VERSION]|PACKAGE.zip",
+        help="a published plugin (default: its newest version), or a package (PACKAGE.zip.signed.json "
+        "beside it, from `arcade plugin sign`, is published first)",
+    )
+    p = _command(plugin, "update", marketplace.cmd_plugin_update, "move an installed plugin to a version")
+    p.add_argument("name", metavar="NS/NAME")
+    p.add_argument("--version", metavar="V", help="the version (default: the newest published)")
+    p.add_argument(
+        "--approve-permissions",
+        action="store_true",
+        help="accept the permissions the new version asks for beyond those approved",
+    )
+    p = _command(plugin, "config", marketplace.cmd_plugin_config, "set an installed plugin's config")
+    p.add_argument("name", metavar="NS/NAME")
+    p.add_argument(
+        "--set-json", required=True, metavar="JSON", help="the config, a JSON object (checked by its schema)"
+    )
+    for name, handler, summary in (
+        ("enable", marketplace.cmd_plugin_enable, "let steps use an installed plugin again"),
+        ("disable", marketplace.cmd_plugin_disable, "refuse steps that use an installed plugin"),
+        ("uninstall", marketplace.cmd_plugin_uninstall, "remove a plugin, its versions and packages"),
+    ):
+        p = _command(plugin, name, handler, summary)
+        p.add_argument("name", metavar="NS/NAME")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arcade", description="Arcade: self-hosted CI/CD")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -83,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the plugin registry's root.json (from `arcade trust init`): `uses:` steps not in the plugin "
         "path run plugins from the kernel's signed registry, verified against it",
+    )
+    p.add_argument(
+        "--metrics-addr",
+        default=None,
+        metavar="HOST:PORT",
+        help="serve the agent's Prometheus metrics (plugin cache and downloads) on http://HOST:PORT/metrics",
     )
 
     p = _command(sub, "up", server.cmd_up, "kernel and local agents in one process tree", client=False)
@@ -190,13 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(plugin, "pack", plugins.cmd_plugin_pack, "package the plugin as a zip", client=False)
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the plugin folder (default .)")
     p.add_argument("--out", metavar="FILE", help="the zip to write (default DIR/NS-NAME-VERSION.zip)")
-    p = _command(plugin, "info", plugins.cmd_plugin_info, "show the manifest of a plugin or package", False)
-    p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder, manifest.json or package zip")
+    p = _command(
+        plugin, "info", plugins.cmd_plugin_info, "show a plugin: local manifest or package, or NS/NAME"
+    )
+    p.add_argument(
+        "target",
+        metavar="DIR_OR_PACKAGE_OR_NS/NAME",
+        help="a plugin folder, manifest.json or package zip; or a plugin name the kernel's marketplace knows",
+    )
+    p = _command(plugin, "sign", publish.cmd_plugin_sign, "sign a plugin release into PACKAGE.signed.json")
+    p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder (packed first) or package zip")
+    p.add_argument("--key", required=True, metavar="FILE", help="the publisher's private key")
+    p.add_argument("--out", metavar="FILE", help="the signed role update (default PACKAGE.signed.json)")
     p = _command(plugin, "publish", publish.cmd_plugin_publish, "sign a plugin release and publish it")
     p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder (packed first) or package zip")
     p.add_argument("--key", required=True, metavar="FILE", help="the publisher's private key")
-    for name in ("new", "build", "test", "pack", "info"):
+    for name in ("new", "build", "test", "pack"):
         plugin.choices[name].add_argument("--json", action="store_true", help="print one JSON document")
+    _marketplace_commands(plugin)
 
     key = sub.add_parser("key", help="manage signing keys").add_subparsers(dest="action", required=True)
     p = _command(key, "generate", trust.cmd_key_generate, "write an Ed25519 key pair", False)

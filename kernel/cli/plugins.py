@@ -1,5 +1,8 @@
 """`arcade plugin new/build/test/pack/info`: the plugin author's tool chain (DESIGN §5).
 
+`info` reads a local plugin folder, manifest or package; given a plugin name NS/NAME that is not a path, it
+asks the kernel's marketplace instead (`kernel.cli.marketplace`).
+
 `test` runs an action exactly as an agent would: `agent.plugins.PluginInvoker` on an
 `agent.sandbox.SandboxRunner`, with the manifest's permissions and limits and a throwaway workspace.
 Compiled modules are cached under `$XDG_CACHE_HOME/arcade/plugin-test`: a component compiles only once.
@@ -25,6 +28,7 @@ from kernel.cli.output import error, print_json
 from plugin_sdk.errors import ManifestError, PluginError
 from plugin_sdk.manifest import MANIFEST_NAME, Manifest, load_manifest
 from plugin_sdk.package import pack, unpack
+from plugin_sdk.refs import PLUGIN_NAME
 from plugin_sdk.scaffold import ScaffoldError, new_plugin
 
 __all__ = ["cmd_plugin_build", "cmd_plugin_info", "cmd_plugin_new", "cmd_plugin_pack", "cmd_plugin_test"]
@@ -277,6 +281,10 @@ def cmd_plugin_pack(args: argparse.Namespace) -> int:
 
 def cmd_plugin_info(args: argparse.Namespace) -> int:
     target = Path(args.target)
+    if not target.exists() and PLUGIN_NAME.fullmatch(args.target):
+        from kernel.cli.marketplace import cmd_plugin_info_remote
+
+        return cmd_plugin_info_remote(args)
     details: dict[str, Any] = {"path": str(target)}
     if target.is_dir():
         manifest = _load(target)
@@ -298,7 +306,9 @@ def cmd_plugin_info(args: argparse.Namespace) -> int:
             )
         details.update(source="package", sha256=_sha256(target), size=target.stat().st_size, files=files)
     else:
-        raise CliError(f"{target}: no such plugin folder, manifest or package", EXIT_USAGE)
+        raise CliError(
+            f"{target}: no such plugin folder, manifest or package, and not a plugin name ns/name", EXIT_USAGE
+        )
     if args.json:
         print_json({**details, "manifest": manifest.to_dict()})
     else:

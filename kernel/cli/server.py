@@ -98,6 +98,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
             use_stream=not args.no_stream,
             plugin_paths=tuple(Path(path) for path in args.plugin_path),
             trust_root=Path(args.trust_root) if args.trust_root else None,
+            metrics_addr=args.metrics_addr,
         )
     except ConfigError as exc:
         raise CliError(f"agent: {exc}", exit_code=2) from exc

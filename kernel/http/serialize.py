@@ -117,6 +117,7 @@ def agent_json(view: AgentView) -> dict[str, Any]:
         "hostname": a.hostname,
         "registered_at": iso(a.registered_at),
         "last_heartbeat_at": iso(a.last_heartbeat_at),
+        "plugins": list(a.plugins or []),
     }
 
 

@@ -22,6 +22,7 @@ from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
 from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
 from kernel.masking import SecretMasks
+from kernel.plugin_marketplace import PluginMarketplace
 from kernel.plugin_registry import NOT_SET_UP, PluginRegistry
 from kernel.secrets import SecretStore, missing_secret_message
 from kernel.services.artifacts import receive_upload
@@ -49,9 +50,17 @@ class MissingSecret(KernelError):
 
 
 def assignment_pb(
-    db: Database, job_run_id: str, secrets: SecretStore | None = None, masks: SecretMasks | None = None
+    db: Database,
+    job_run_id: str,
+    secrets: SecretStore | None = None,
+    masks: SecretMasks | None = None,
+    marketplace: PluginMarketplace | None = None,
 ) -> agent_pb2.JobAssignment | None:
-    """The job to send to its agent, with `${{ secrets.X }}` replaced by the clear values (never stored)."""
+    """The job to send to its agent, with `${{ secrets.X }}` replaced by the clear values (never stored).
+
+    With a marketplace, each `uses:` step carries the kernel's pin (installed version, digest, config) or
+    its refusal (not installed, disabled, out of range); plugins the catalog does not know carry none.
+    """
     with db.session() as session:
         job = session.get(models.JobRun, job_run_id)
         if job is None or Status(job.status).final:
@@ -79,6 +88,10 @@ def assignment_pb(
 
     def clear(text: str) -> str:
         return substitute(text, reveal)
+
+    def pin(uses: str | None) -> dict[str, agent_pb2.PluginPin]:
+        found = marketplace.pin(uses) if marketplace is not None and uses else None
+        return {"plugin": found} if found is not None else {}
 
     # Conditions see the env as stored: `${{ secrets.X }}` stays a reference there.
     context_json = ""
@@ -109,6 +122,7 @@ def assignment_pb(
                 uses=s.uses or "",
                 action=s.action or "",
                 args_json=json.dumps(substitute_nested(s.args, reveal)) if s.uses else "",
+                **pin(s.uses),
             )
             for s in steps
         ],
@@ -159,9 +173,11 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         masks: SecretMasks | None = None,
         artifacts: ArtifactStore | None = None,
         plugin_registry: PluginRegistry | None = None,
+        marketplace: PluginMarketplace | None = None,
     ) -> None:
         self.db = db
         self.plugin_registry = plugin_registry
+        self.marketplace = marketplace
         self.artifacts = artifacts
         self.secrets = secrets
         self.masks = masks
@@ -189,6 +205,10 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
             request.capacity or 1,
             request.version,
             request.hostname,
+            [
+                {"name": p.name, "version": p.version, "sha256": p.sha256, "source": p.source}
+                for p in request.installed_plugins
+            ],
         )
         log.info("agent %s registered (%s, capacity %d)", agent.name, agent.id, agent.capacity)
         return agent_pb2.RegisterResponse(
@@ -226,7 +246,7 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
     def _assignment(self, agent_id: str, job_run_id: str) -> agent_pb2.JobAssignment | None:
         """The assignment, or None; a job whose secret is missing fails as if its agent reported it."""
         try:
-            return assignment_pb(self.db, job_run_id, self.secrets, self.masks)
+            return assignment_pb(self.db, job_run_id, self.secrets, self.masks, self.marketplace)
         except MissingSecret as error:
             result = JobResult(
                 job_run_id=job_run_id, status=Status.FAILED, exit_code=0, message=error.message
@@ -413,16 +433,13 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
         self, request: agent_pb2.DownloadPluginRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[agent_pb2.DownloadPluginResponse]:
         self._agent_id(context)
-        registry = self._plugin_registry()
-        stream, _size = await asyncio.to_thread(registry.open_blob, request.sha256)
-        with stream:
-            while True:
-                try:
-                    chunk = await asyncio.to_thread(stream.read, PLUGIN_CHUNK_BYTES)
-                except IntegrityError as error:  # the stored blob was tampered with: say so, send no more
-                    log.error("plugin download refused: %s", error)
-                    await context.abort(grpc.StatusCode.DATA_LOSS, str(error))
-                    return
-                if not chunk:
-                    return
-                yield agent_pb2.DownloadPluginResponse(chunk=chunk)
+        if self.marketplace is None:
+            raise FailedPrecondition(NOT_SET_UP)
+        try:  # verified in full (cache tiers, then the blob store) before the first chunk; counted
+            data = await asyncio.to_thread(self.marketplace.package, request.sha256)
+        except IntegrityError as error:  # the stored blob was tampered with: say so, send nothing
+            log.error("plugin download refused: %s", error)
+            await context.abort(grpc.StatusCode.DATA_LOSS, str(error))
+            return
+        for start in range(0, len(data), PLUGIN_CHUNK_BYTES):
+            yield agent_pb2.DownloadPluginResponse(chunk=data[start : start + PLUGIN_CHUNK_BYTES])

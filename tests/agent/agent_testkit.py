@@ -193,8 +193,8 @@ def job(job_run_id: str, *steps: StepAssignment, **fields: object) -> JobAssignm
 class Harness:
     """Runs jobs with a JobRunner wired to real report/log/event queues on a FakePeer."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.peer = FakePeer()
+    def __init__(self, tmp_path: Path, peer: FakePeer | None = None) -> None:
+        self.peer = peer if peer is not None else FakePeer()
         self.config = AgentConfig(
             server="127.0.0.1:1",
             registration_token="reg",

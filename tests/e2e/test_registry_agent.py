@@ -46,6 +46,8 @@ def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) ->
         cli_json(cluster, "plugin", "build", str(plugin))
         published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
         assert (published["name"], published["version"]) == ("examples/hello-wat", "0.1.0")
+        installed = cluster.http("POST", "/api/v1/plugins/install", {"name": "examples/hello-wat"})["plugin"]
+        assert (installed["status"], installed["installed_version"]) == ("enabled", "0.1.0")
 
         cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
         run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)

@@ -49,16 +49,18 @@ def test_agents_read_signed_metadata_and_published_packages(registry_kernel, tmp
             assert peer.get_registry_metadata(name) == (metadata_dir / name).read_bytes()
         for name in ("2.root.json", "../arcade.db", ".timestamp.json", "1.root.json.tmp"):
             assert peer.get_registry_metadata(name) is None
-        assert b"".join(peer.download_plugin(sha256)) == package.read_bytes()
         with pytest.raises(PeerRejected) as unknown:
             list(peer.download_plugin("0" * 64))
         assert unknown.value.code == "NOT_FOUND"
 
-        stored = next(path for path in (tmp_path / "data").rglob(sha256) if path.is_file())
-        stored.write_bytes(b"x" * stored.stat().st_size)  # tampered in the blob store
+        # Tampered in the blob store before the kernel cached it: refused, nothing sent, nothing cached.
+        stored = next(path for path in (tmp_path / "data" / "blobs").rglob(sha256) if path.is_file())
+        stored.write_bytes(b"x" * stored.stat().st_size)
         with pytest.raises(PeerRejected) as tampered:
             list(peer.download_plugin(sha256))
         assert tampered.value.code == "DATA_LOSS" and "failed verification" in str(tampered.value)
+        stored.write_bytes(package.read_bytes())
+        assert b"".join(peer.download_plugin(sha256)) == package.read_bytes()
     finally:
         peer.close()
 

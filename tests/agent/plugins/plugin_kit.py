@@ -38,9 +38,7 @@ def manifest(name: str = "tests/echo", version: str = "1.0.0", **fields: Any) ->
     return document
 
 
-def plugin_dir(
-    folder: Path, document: dict[str, Any] | None = None, module: bytes | None = None
-) -> Path:
+def plugin_dir(folder: Path, document: dict[str, Any] | None = None, module: bytes | None = None) -> Path:
     """A built plugin folder: manifest.json and plugin.wasm (the echo guest unless `module` is given)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "manifest.json").write_text(json.dumps(document or manifest()))

@@ -81,9 +81,7 @@ def test_the_manifest_time_limit_is_named_when_it_stops_the_plugin(invoker, tmp_
 
 
 def test_a_shorter_step_deadline_caps_the_plugin_and_says_it_timed_out(invoker, tmp_path):
-    outcome, _ = invoke(
-        invoker, plugin_dir(tmp_path / "p", module=wat.wasm(wat.SLEEP)), timeout_seconds=0.5
-    )
+    outcome, _ = invoke(invoker, plugin_dir(tmp_path / "p", module=wat.wasm(wat.SLEEP)), timeout_seconds=0.5)
     assert not outcome.ok and outcome.timed_out
     assert outcome.error.startswith("deadline of 0.5s exceeded")
 
