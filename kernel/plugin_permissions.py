@@ -3,8 +3,8 @@
 `new_permissions(approved, proposed)` compares two manifest `permissions` objects (the SDK's schema:
 `fs.workspace`, `network.allowed_hosts`, `env`, `secrets`, `limits.{memory_mb, fuel, timeout}`) and lists
 every grant `proposed` adds, one readable line each, e.g. `network.allowed_hosts + https://x.example` or
-`limits.memory_mb 64 -> 128`. Narrower permissions need no approval. A limit left out means "the agent's
-default", which the kernel cannot rank: going from a default to a set limit, or back, counts as a change.
+`limits.memory_mb 64 -> 128`. Narrower permissions need no approval. A limit left out means the agent's
+default (`AGENT_DEFAULT_LIMITS`), so setting a limit below it, e.g. `timeout: 5s`, needs no approval.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["FS_MODES", "new_permissions"]
+__all__ = ["AGENT_DEFAULT_LIMITS", "FS_MODES", "new_permissions"]
 
 FS_MODES = ("none", "ro", "rw")  # ordered: each grants more than the one before
 LIMITS = ("memory_mb", "fuel", "timeout")
+# What an agent applies when a manifest leaves a limit out (agent.sandbox.policy.Limits and
+# agent.plugins.invoke.DEFAULT_PLUGIN_TIMEOUT; tests/kernel/test_plugin_permissions.py keeps them equal).
+AGENT_DEFAULT_LIMITS: dict[str, float] = {"memory_mb": 64.0, "fuel": 2_000_000_000.0, "timeout": 600.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|d|h|m|s)")
 _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
@@ -64,24 +67,19 @@ def _limits(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
         was, becomes = before.get(name), after.get(name)
         if was == becomes:
             continue
-        if _raised(_number(was), _number(becomes)):
+        default = AGENT_DEFAULT_LIMITS[name]
+        if _number(becomes, default) > _number(was, default):
             yield f"limits.{name} {_shown(was)} -> {_shown(becomes)}"
-
-
-def _raised(was: float | None, becomes: float | None) -> bool:
-    if was is None or becomes is None:
-        return was != becomes  # to or from the agent's default: not comparable, so approve it
-    return becomes > was
 
 
 def _shown(value: Any) -> str:
     return "default" if value is None else str(value)
 
 
-def _number(value: Any) -> float | None:
-    """A limit as a number (a timeout such as "1h30m" in seconds); None for the agent's default."""
+def _number(value: Any, default: float) -> float:
+    """A limit as a number (a timeout such as "1h30m" in seconds); `default` when it is left out."""
     if value is None:
-        return None
+        return default
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):

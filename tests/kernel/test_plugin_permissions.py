@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernel.plugin_permissions import new_permissions
+from kernel.plugin_permissions import AGENT_DEFAULT_LIMITS, new_permissions
 
 BASE = {
     "fs": {"workspace": "ro"},
@@ -54,15 +54,34 @@ def test_from_nothing_every_grant_is_listed_in_order():
         "network": {"allowed_hosts": ["https://x.example"]},
         "env": ["A"],
         "secrets": ["S"],
-        "limits": {"memory_mb": 8},
+        "limits": {"memory_mb": 128},
     }
     assert new_permissions({}, wide) == [
         "fs.workspace none -> rw",
         "network.allowed_hosts + https://x.example",
         "env + A",
         "secrets + S",
-        "limits.memory_mb default -> 8",
+        "limits.memory_mb default -> 128",
     ]
+
+
+def test_a_left_out_limit_is_the_agents_default():
+    """A limit below the agent's default narrows it; back to the default from below widens it."""
+    assert new_permissions({}, {"limits": {"memory_mb": 8, "fuel": 10, "timeout": "5s"}}) == []
+    assert new_permissions({"limits": {"timeout": "5s"}}, {}) == ["limits.timeout 5s -> default"]
+    assert new_permissions({}, {"limits": {"timeout": "11m"}}) == ["limits.timeout default -> 11m"]
+
+
+def test_the_agents_defaults_are_what_the_kernel_compares_with():
+    from agent.plugins.invoke import DEFAULT_PLUGIN_TIMEOUT
+    from agent.sandbox.policy import Limits
+
+    defaults = Limits()
+    assert AGENT_DEFAULT_LIMITS == {
+        "memory_mb": defaults.memory_bytes / (1024 * 1024),
+        "fuel": defaults.fuel,
+        "timeout": DEFAULT_PLUGIN_TIMEOUT,
+    }
 
 
 def test_an_unreadable_limit_is_never_taken_for_a_lower_one():
