@@ -42,6 +42,8 @@ class Settings:
     # TRUST/online, copied to the kernel host; empty = the registry is off), and the kernel's TUF metadata.
     trust_online_keys: str = ""
     registry_dir: str = ".arcade/registry"
+    # The largest plugin package (zip) the registry takes, in bytes; unpacked contents have their own caps.
+    max_plugin_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def load(
@@ -97,6 +99,14 @@ def check_fernet_key(key: str) -> None:
 
 
 def _convert(name: str, value: Any, kind: type) -> Any:
+    if kind is int:
+        try:
+            whole = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"setting '{name}': expected a whole number of bytes, got {value!r}") from None
+        if whole <= 0:
+            raise InvalidInput(f"setting '{name}': must be positive, got {value!r}")
+        return whole
     if kind is float:
         try:
             number = float(value)

@@ -94,7 +94,9 @@ class PluginRegistry:
         if not settings.trust_online_keys:
             return None
         keys_dir, metadata_dir = Path(settings.trust_online_keys), Path(settings.registry_dir)
-        return cls(journal, keys_dir, metadata_dir, PluginBlobs.from_settings(settings))
+        return cls(
+            journal, keys_dir, metadata_dir, PluginBlobs.from_settings(settings, settings.max_plugin_bytes)
+        )
 
     @property
     def repo(self) -> OnlineRepository:

@@ -45,3 +45,25 @@ def test_split_addr():
     assert split_addr("127.0.0.1:80") == ("127.0.0.1", 80)
     with pytest.raises(InvalidInput, match="expected HOST:PORT"):
         split_addr("localhost")
+
+
+def test_the_plugin_package_limit_is_a_setting(tmp_path):
+    from kernel.events import EventBus
+    from kernel.journal import Journal
+    from kernel.plugin_registry import PluginRegistry
+    from kernel.store import Database
+
+    assert Settings.load(environ={}).max_plugin_bytes == 64 * 1024 * 1024
+    settings = Settings.load(
+        environ={
+            "ARCADE_MAX_PLUGIN_BYTES": "1000",
+            "ARCADE_TRUST_ONLINE_KEYS": str(tmp_path / "online"),
+            "ARCADE_STORAGE_URL": f"file://{tmp_path / 'blobs'}",
+        }
+    )
+    db = Database(f"sqlite:///{tmp_path / 'arcade.db'}")
+    registry = PluginRegistry.from_settings(settings, Journal(db, EventBus()))
+    assert registry is not None and registry.blobs.max_package_bytes == 1000
+    for bad in ("lots", "0", "1.5"):
+        with pytest.raises(InvalidInput, match="max_plugin_bytes': "):
+            Settings.load(environ={"ARCADE_MAX_PLUGIN_BYTES": bad})
