@@ -11,17 +11,9 @@ from typing import Any
 
 import httpx
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from kernel.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
 
-
-class CliError(Exception):
-    def __init__(
-        self, message: str, exit_code: int = EXIT_FAILED, errors: list[dict[str, Any]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
-        self.errors = errors or []
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "ApiClient", "CliError"]
 
 
 class ApiClient:
