@@ -28,9 +28,13 @@ def _lazy(module: str, name: str) -> Handler:
     return handler
 
 
-def _client_options(parser: argparse.ArgumentParser) -> None:
+def _client_options(parser: argparse.ArgumentParser, registry_alias: bool = False) -> None:
+    names = ("--server", "--registry") if registry_alias else ("--server",)
     parser.add_argument(
-        "--server", default=None, help=f"kernel HTTP URL (env ARCADE_SERVER, default {DEFAULT_SERVER})"
+        *names,
+        dest="server",
+        default=None,
+        help=f"kernel HTTP URL (env ARCADE_SERVER, default {DEFAULT_SERVER})",
     )
     parser.add_argument(
         "--token", default=os.environ.get("ARCADE_TOKEN", ""), help="admin token (env ARCADE_TOKEN)"
@@ -50,11 +54,16 @@ def _plugin_path_option(parser: argparse.ArgumentParser, prefix: str = "") -> No
 
 
 def _command(
-    sub: argparse._SubParsersAction, name: str, handler: Handler, help: str, client: bool = True
+    sub: argparse._SubParsersAction,
+    name: str,
+    handler: Handler,
+    help: str,
+    client: bool = True,
+    registry_alias: bool = False,
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help, description=help)
     if client:
-        _client_options(parser)
+        _client_options(parser, registry_alias)
     parser.set_defaults(handler=handler)
     return parser
 
@@ -290,13 +299,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="a plugin folder, manifest.json or package zip; or a plugin name the kernel's marketplace knows",
     )
     p = _command(
-        plugin, "sign", _lazy("publish", "cmd_plugin_sign"), "sign a plugin release into PACKAGE.signed.json"
+        plugin,
+        "sign",
+        _lazy("publish", "cmd_plugin_sign"),
+        "sign a plugin release into PACKAGE.signed.json",
+        registry_alias=True,
     )
     p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder (packed first) or package zip")
     p.add_argument("--key", required=True, metavar="FILE", help="the publisher's private key")
     p.add_argument("--out", metavar="FILE", help="the signed role update (default PACKAGE.signed.json)")
     p = _command(
-        plugin, "publish", _lazy("publish", "cmd_plugin_publish"), "sign a plugin release and publish it"
+        plugin,
+        "publish",
+        _lazy("publish", "cmd_plugin_publish"),
+        "sign a plugin release and publish it",
+        registry_alias=True,
     )
     p.add_argument("target", metavar="DIR_OR_PACKAGE", help="a plugin folder (packed first) or package zip")
     p.add_argument("--key", required=True, metavar="FILE", help="the publisher's private key")

@@ -34,7 +34,9 @@ def test_publish_a_plugin_and_verify_it_over_http(tmp_path):
         plugin = tmp_path / "hello-wat"
         shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
         cli_json(cluster, "plugin", "build", str(plugin))
-        published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
+        published = cli_json(
+            cluster, "plugin", "publish", str(plugin), "--key", str(key), "--registry", cluster.http_url
+        )
         assert (published["name"], published["version"]) == ("examples/hello-wat", "0.1.0")
 
         # An agent given only root.json verifies the release through the kernel's HTTP API.

@@ -76,3 +76,11 @@ def test_an_unreachable_kernel_is_a_failed_operation(capsys):
 def test_sign_needs_a_package_or_folder_and_a_private_key(capsys, tmp_path):
     code, err = arcade(capsys, "sign", str(tmp_path / "nothing"), "--key", str(tmp_path / "k"))
     assert code == 2 and "nothing: no such plugin folder or package" in err
+
+
+def test_sign_and_publish_take_registry_as_another_name_for_server():
+    from kernel.cli.main import build_parser
+
+    for action in ("sign", "publish"):
+        args = build_parser().parse_args(["plugin", action, "p.zip", "--key", "k", "--registry", "http://r:1"])
+        assert args.server == "http://r:1"
