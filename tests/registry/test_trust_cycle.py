@@ -181,3 +181,43 @@ def test_expiry_of_publisher_role_is_checked(registry: Registry) -> None:
     )
     with pytest.raises(PublishRefused, match="expired"):
         registry.repo.accept_delegated_update("acme", stale)
+
+
+def test_lookups_in_a_role_are_remembered_while_the_verified_metadata_names_its_version(
+    registry: Registry,
+) -> None:
+    """A publisher's role is verified once per version, not on every refresh (a namespace of 1,000
+    plugins costs ~200 ms to verify); a new release, a revoked key or the role's expiry make the client
+    look again."""
+    key = registry.publisher("acme")
+    registry.publish(key, "acme/lint", "1.0.0")
+    now = [utc_now()]
+    client = TrustClient(
+        registry.trust / "root.json",
+        registry.tmp / "agent",
+        DirectoryFetcher(registry.repo.metadata_dir),
+        clock=lambda: now[0],
+    )
+    assert client.find("acme/lint").version == "1.0.0"
+    role_files = [p for p in (registry.tmp / "agent").iterdir() if p.name.endswith("acme.json")]
+    assert role_files
+    for path in role_files:  # the agent's verified copy is gone: only the remembered lookup can answer
+        path.unlink()
+    client.refresh()
+    assert client.find("acme/lint").version == "1.0.0"
+    assert not [p for p in (registry.tmp / "agent").iterdir() if p.name.endswith("acme.json")]  # not loaded
+
+    now[0] += timedelta(days=3650)  # past the role's expiry: looked up (and verified) again
+    client.refresh()
+    assert client.find("acme/lint").version == "1.0.0"
+    assert [p for p in (registry.tmp / "agent").iterdir() if p.name.endswith("acme.json")]
+
+    registry.publish(key, "acme/lint", "1.1.0")  # a new role version in the snapshot
+    client.refresh()
+    assert client.find("acme/lint").version == "1.1.0"
+
+    revoke_key(registry.trust, load_public_key(key.with_name("acme.key.pub")), "stolen")
+    registry.repo.sync(registry.trust / "metadata")  # a new targets version
+    client.refresh()
+    with pytest.raises(TrustError, match="not signed by the required keys"):
+        client.find("acme/lint")
