@@ -51,7 +51,9 @@ __all__ = [
 TOP_LEVEL_ROLES = ("root", "targets", "snapshot", "timestamp")
 REVOCATIONS_PATH = "revocations.json"
 NAMESPACE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-RESERVED_NAMESPACES = frozenset(TOP_LEVEL_ROLES) | {"revocations"}
+# TUF role names, the revocation list's target, and `blobs` (GET /api/v1/plugins/blobs/{sha256} would
+# shadow GET /api/v1/plugins/{ns}/{name} for a namespace of that name).
+RESERVED_NAMESPACES = frozenset(TOP_LEVEL_ROLES) | {"revocations", "blobs"}
 
 # How long each role's signature stays valid. The online roles are re-signed by the kernel.
 EXPIRY = {
@@ -72,7 +74,7 @@ def validate_namespace(namespace: str) -> str:
     if not NAMESPACE.fullmatch(namespace):
         raise ValueError(f"invalid namespace {namespace!r}: lowercase letters, digits and '-' (e.g. 'acme')")
     if namespace in RESERVED_NAMESPACES:
-        raise ValueError(f"namespace {namespace!r} is reserved (it names a TUF role)")
+        raise ValueError(f"namespace {namespace!r} is reserved (it names a TUF role or a registry route)")
     return namespace
 
 

@@ -52,6 +52,11 @@ def test_errors_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
         capsys, "trust", "add-publisher", "Bad_NS", "--key", str(tmp_path / "k.pub"), "--dir", trust
     )
     assert code == 2 and "invalid namespace" in err
+    for reserved in ("targets", "revocations", "blobs"):
+        code, _, err = run(
+            capsys, "trust", "add-publisher", reserved, "--key", str(tmp_path / "k.pub"), "--dir", trust
+        )
+        assert code == 2 and f"namespace '{reserved}' is reserved" in err
     code, _, err = run(capsys, "trust", "revoke", "acme/lint@^1", "--dir", trust)
     assert code == 2 and "exact semver" in err
     code, _, err = run(capsys, "trust", "revoke", "--dir", trust)
