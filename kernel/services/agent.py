@@ -59,7 +59,8 @@ def assignment_pb(
     """The job to send to its agent, with `${{ secrets.X }}` replaced by the clear values (never stored).
 
     With a marketplace, each `uses:` step carries the kernel's pin (installed version, digest, config) or
-    its refusal (not installed, disabled, out of range); plugins the catalog does not know carry none.
+    its refusal (not installed, disabled, out of range, uninstalled); plugins of namespaces the registry
+    does not delegate (agent-local ones) carry none.
     """
     with db.session() as session:
         job = session.get(models.JobRun, job_run_id)
