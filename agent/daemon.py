@@ -32,6 +32,7 @@ from agent.peer import (
     ConfigUpdate,
     DispatchAck,
     DispatchStream,
+    EvictPlugins,
     Heartbeat,
     Hello,
     JobAssignment,
@@ -196,6 +197,9 @@ class AgentDaemon:
             self._registrar.apply_config(
                 message.heartbeat_interval_seconds, message.heartbeat_timeout_seconds
             )
+        elif isinstance(message, EvictPlugins):
+            removed = self.plugins.evict(message.digests)
+            log.info("evicted %d cached plugin package(s): %s", len(removed), message.reason or "uninstalled")
 
     # -- the Connect stream
 

@@ -19,6 +19,7 @@ __all__ = [
     "AgentMessage",
     "CancelRequest",
     "ConfigUpdate",
+    "EvictPlugins",
     "DispatchAck",
     "DispatchStream",
     "Heartbeat",
@@ -205,6 +206,14 @@ class ConfigUpdate:
     heartbeat_timeout_seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class EvictPlugins:
+    """Plugin packages the kernel uninstalled: drop them from the download cache and unpacked copies."""
+
+    digests: tuple[str, ...]
+    reason: str = ""
+
+
 # --------------------------------------------------------------------------------------------------
 # What the agent sends on the dispatch stream
 # --------------------------------------------------------------------------------------------------
@@ -231,7 +240,7 @@ class DispatchAck:
 
 
 AgentMessage = Hello | Heartbeat | DispatchAck
-KernelMessage = JobAssignment | CancelRequest | ConfigUpdate
+KernelMessage = JobAssignment | CancelRequest | ConfigUpdate | EvictPlugins
 
 
 # --------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from agent.peer import (
     CancelRequest,
     ConfigUpdate,
     DispatchAck,
+    EvictPlugins,
     Heartbeat,
     Hello,
     JobAssignment,
@@ -155,6 +156,8 @@ def kernel_message_from_proto(message: agent_pb2.ConnectResponse) -> KernelMessa
             heartbeat_interval_seconds=message.config.heartbeat_interval_seconds,
             heartbeat_timeout_seconds=message.config.heartbeat_timeout_seconds,
         )
+    if kind == "evict":
+        return EvictPlugins(tuple(message.evict.sha256), message.evict.reason)
     return None  # a message kind newer than this agent
 
 

@@ -20,7 +20,7 @@ from kernel.events import EventBus
 from kernel.extensions import allowed_names, build_plugin_manager
 from kernel.grpc_server import build_server
 from kernel.hot_reload import start_hot_reload
-from kernel.hub import AgentHub
+from kernel.hub import AgentHub, Evict
 from kernel.journal import Journal
 from kernel.logstore import LogStore
 from kernel.masking import SecretMasks
@@ -137,6 +137,17 @@ class Kernel:
         await self.artifacts.start()
         if self.registry is not None:
             self._registry_task = asyncio.create_task(self._refresh_timestamp(), name="arcade-registry")
+        if self.marketplace is not None:
+            loop = asyncio.get_running_loop()
+
+            def evict_on_agents(name: str, digests: list[str]) -> None:  # called from worker threads
+                evict = Evict(tuple(digests), f"{name} was uninstalled")
+                try:
+                    loop.call_soon_threadsafe(self.hub.broadcast, evict)
+                except RuntimeError:  # the kernel has stopped: no agent is connected any more
+                    pass
+
+            self.marketplace.on_uninstalled = evict_on_agents
         self.plugin_watch = await asyncio.to_thread(
             start_hot_reload, self.settings.plugins_dir, self.marketplace, self.journal
         )

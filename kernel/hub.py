@@ -20,7 +20,15 @@ class Cancel:
     reason: str
 
 
-Message = Dispatch | Cancel
+@dataclass(frozen=True)
+class Evict:
+    """Plugin packages the kernel uninstalled: agents drop them from their caches."""
+
+    digests: tuple[str, ...]
+    reason: str
+
+
+Message = Dispatch | Cancel | Evict
 
 
 @dataclass(eq=False)
@@ -59,6 +67,12 @@ class AgentHub:
 
     def get(self, agent_id: str) -> AgentConnection | None:
         return self._connections.get(agent_id)
+
+    def broadcast(self, message: Message) -> None:
+        """Send `message` to every agent on a Connect stream (long-polls take only dispatches)."""
+        for connection in self._connections.values():
+            if not connection.polling:
+                connection.send(message)
 
     def connected(self) -> list[str]:
         return list(self._connections)

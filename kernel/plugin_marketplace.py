@@ -67,6 +67,8 @@ class PluginMarketplace:
         self.catalog = PluginCatalog(journal.db)
         self._cache = cache
         self._cache_lock = threading.Lock()
+        # Told (name, digests) after an uninstall committed: the kernel evicts them from connected agents.
+        self.on_uninstalled: Callable[[str, list[str]], None] | None = None
 
     @classmethod
     def for_kernel(
@@ -213,10 +215,12 @@ class PluginMarketplace:
             tx.session.delete(plugin)
             details = {"versions": versions, "sha256": sorted(digests), "was": plugin.installed_version}
             self._change(tx, actor, "plugin.uninstalled", name, details)
-        for digest in sorted(digests):
-            if not self._recorded(digest):  # another plugin's version with the same bytes keeps them
-                self.cache.evict(digest)
-                self.registry.blobs.delete(digest)
+        gone = [digest for digest in sorted(digests) if not self._recorded(digest)]
+        for digest in gone:  # another plugin's version with the same bytes keeps them
+            self.cache.evict(digest)
+            self.registry.blobs.delete(digest)
+        if gone and self.on_uninstalled is not None:
+            self.on_uninstalled(name, gone)
         return {"uninstalled": name, "versions": versions}
 
     # -------------------------------------------------------------------------------------- agents

@@ -24,7 +24,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -37,7 +37,7 @@ from agent.peer import InstalledPlugin, Peer
 from agent.plugins.loader import LoadedPlugin, load_plugin_dir
 from agent.plugins.progress import DownloadListeners, DownloadProgress
 from agent.plugins.resolver import PluginResolver
-from kernel.blobstore import BlobStoreError, check_digest
+from kernel.blobstore import BlobStoreError, blob_key, check_digest
 from plugin_sdk.refs import parse_plugin_ref
 from registry.cache import TieredCache
 from registry.errors import RegistryError
@@ -177,6 +177,19 @@ class RegistrySource:
             raise PluginUnavailable(f"cannot run {reference} from the signed registry: {exc}") from exc
         self._check_manifest(plugin, target)
         return RegistryPlugin(plugin, target)
+
+    def evict(self, digests: Sequence[str]) -> list[str]:
+        """Remove these packages from every cache tier; the digests that were on disk."""
+        removed = []
+        for digest in digests:
+            try:
+                check_digest(digest)
+            except BlobStoreError:
+                continue  # not a digest: nothing of ours is named so
+            if (self.cache.folder / blob_key(digest)).is_file():
+                removed.append(digest)
+            self.cache.evict(digest)
+        return removed
 
     def installed(self) -> list[InstalledPlugin]:
         """The plugins in the download cache (verified before they were stored, and on every load) that

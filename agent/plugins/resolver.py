@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shutil
 import threading
 import zipfile
@@ -29,6 +30,7 @@ __all__ = ["PACKAGE_SUFFIX", "PluginResolver"]
 log = logging.getLogger("arcade.agent")
 
 PACKAGE_SUFFIX = ".zip"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1024 * 1024
 
 
@@ -143,6 +145,20 @@ class PluginResolver:
                         f"{origin}: the unpacked entry {plugin.entry.name} does not match the package"
                     )
         return replace(plugin, sha256=digest)
+
+    def forget(self, digests: Sequence[str]) -> list[str]:
+        """Remove the unpacked copies of these packages; the digests that had one."""
+        removed = []
+        with self._lock:
+            for digest in digests:
+                target = self._cache_dir / digest
+                if not _SHA256.fullmatch(digest) or not target.is_dir():
+                    continue
+                shutil.rmtree(target, ignore_errors=True)
+                self._loaded.pop(target, None)
+                self._entry_digests.pop(digest, None)
+                removed.append(digest)
+        return removed
 
     def _unpack_once(self, package: Path, target: Path) -> None:
         if (target / MANIFEST_NAME).is_file():

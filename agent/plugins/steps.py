@@ -182,6 +182,14 @@ class PluginSteps:
             list(pool.map(fetch, wanted.items()))
         return failed
 
+    def evict(self, digests: Sequence[str]) -> list[str]:
+        """Drop these packages (the kernel uninstalled them) from the download cache and their unpacked
+        copies; the digests that were here. A job running one of them keeps what it already loaded."""
+        removed = set(self.resolver.forget(digests))
+        if self.registry is not None:
+            removed |= set(self.registry.evict(digests))
+        return sorted(removed)
+
     def on_download(self, listener: ProgressListener) -> None:
         """Call `listener` with the progress of every registry download (from the downloading thread)."""
         self.downloads.add(listener)

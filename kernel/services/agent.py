@@ -20,7 +20,7 @@ from kernel.conditions import context
 from kernel.dsl.expressions import nested_strings, secret_names, substitute, substitute_nested
 from kernel.engine import RunEngine
 from kernel.errors import FailedPrecondition, InvalidInput, KernelError, NotFound
-from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch
+from kernel.hub import AgentConnection, AgentHub, Cancel, Dispatch, Evict
 from kernel.masking import SecretMasks
 from kernel.plugin_marketplace import PluginMarketplace
 from kernel.plugin_registry import NOT_SET_UP, PluginRegistry
@@ -255,9 +255,12 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
             self.reports.report_job(agent_id, result)
             return None
 
-    def _outgoing(self, agent_id: str, item: Dispatch | Cancel) -> agent_pb2.ConnectResponse | None:
+    def _outgoing(self, agent_id: str, item: Dispatch | Cancel | Evict) -> agent_pb2.ConnectResponse | None:
         if isinstance(item, Cancel):
             return agent_pb2.ConnectResponse(cancel=cancel_pb(item))
+        if isinstance(item, Evict):
+            evict = agent_pb2.EvictPlugins(sha256=list(item.digests), reason=item.reason)
+            return agent_pb2.ConnectResponse(evict=evict)
         assignment = self._assignment(agent_id, item.job_run_id)
         return None if assignment is None else agent_pb2.ConnectResponse(dispatch=assignment)
 
@@ -337,7 +340,8 @@ class AgentServicer(agent_pb2_grpc.AgentServiceServicer):
                     assignment = self._assignment(agent_id, item.job_run_id)
                     if assignment is not None:
                         return agent_pb2.FetchJobRunResponse(assignment=assignment)
-                # Cancels reach polling agents through Heartbeat responses.
+                # Cancels reach polling agents through Heartbeat responses; evictions do not reach them
+                # (the kernel's pin refuses steps using an uninstalled plugin all the same).
         finally:
             self.hub.detach(connection)
 

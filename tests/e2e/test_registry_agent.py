@@ -2,10 +2,12 @@
 publisher publishes examples/hello-wat, an agent given only `--trust-root TRUST/root.json` (no plugin path)
 resolves `uses: examples/hello-wat@^0` through the kernel (GetRegistryMetadata, DownloadPlugin) and runs it;
 after `arcade trust revoke` + `arcade trust push` the same agent refuses the cached release, naming the
-revocation, and goes on serving the next job."""
+revocation, and goes on serving the next job; after `arcade plugin uninstall` the agent drops its cached
+copy and the kernel refuses the step."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) ->
         installed = cluster.http("POST", "/api/v1/plugins/install", {"name": "examples/hello-wat"})["plugin"]
         assert (installed["status"], installed["installed_version"]) == ("enabled", "0.1.0")
 
-        cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
+        agent = cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
         run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)
         hello = job(run, "hello")["steps"][0]
         assert run["status"] == "SUCCESS" and hello["status"] == "SUCCESS", hello["message"]
@@ -71,5 +73,16 @@ def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) ->
         assert hello.get("result") is None
         after = job(run, "after")
         assert after["status"] == "SUCCESS", after  # the same agent still serves the next job
+
+        # Uninstalled: the kernel tells the connected agent to drop the package, and refuses the step.
+        cli_json(cluster, "plugin", "uninstall", "examples/hello-wat")
+        agent.output.wait_for(
+            re.compile(r"evicted 1 cached plugin package\(s\): examples/hello-wat was uninstalled"), 30
+        )
+        unpacked = tmp_path / "agents" / "registry-1" / "plugins" / digest
+        assert not unpacked.exists()
+        run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)
+        hello = job(run, "hello")["steps"][0]
+        assert hello["status"] == "FAILED" and "not in this kernel's registry" in hello["message"], hello
     finally:
         cluster.stop()

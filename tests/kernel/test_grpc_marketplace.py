@@ -6,6 +6,7 @@ steps. Downloads through DownloadPlugin are counted."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import grpc
@@ -100,3 +101,27 @@ def test_assignments_carry_the_kernels_pin(setup):
     assert agent.download(sha256_of(package)) == package.read_bytes()
     shown = ok(admin.api.get(f"/plugins/{NAME}"))
     assert shown["downloads"] == 2 and shown["versions"][0]["downloads"] == 2
+
+
+def test_uninstall_tells_connected_agents_to_evict_the_packages(setup):
+    """Agents on a Connect stream are told to drop an uninstalled plugin's packages from their caches."""
+    admin, agent = setup
+    package = admin.publish("1.0.0")
+    ok(admin.api.post("/plugins/install", json={"name": NAME}))
+    done = threading.Event()
+
+    def requests() -> Iterator[agent_pb2.ConnectRequest]:  # the agent's side stays open until the end
+        yield agent_pb2.ConnectRequest(hello=agent_pb2.Hello(capacity=1))
+        done.wait(60)
+
+    stream = agent.stub.Connect(requests(), metadata=agent.metadata)
+    try:
+        assert next(stream).WhichOneof("message") == "config"  # the stream is attached
+        ok(admin.api.delete(f"/plugins/{NAME}"))
+        message = next(stream)
+        assert message.WhichOneof("message") == "evict"
+        assert list(message.evict.sha256) == [sha256_of(package)]
+        assert message.evict.reason == f"{NAME} was uninstalled"
+    finally:
+        done.set()
+        stream.cancel()

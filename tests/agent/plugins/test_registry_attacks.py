@@ -287,3 +287,25 @@ def test_a_signed_target_larger_than_the_agent_cache_is_refused_before_downloadi
     assert agent.peer.plugin_downloads == []
     registry.cache._disk_lru.max_bytes = 1024**3
     assert_ran(agent, "s2")
+
+
+# ---- the kernel uninstalled a plugin ---------------------------------------------------------------------
+
+
+def test_evicted_packages_leave_every_cache_and_are_downloaded_again(signed, published, agent):
+    """`EvictPlugins` from the kernel (an uninstall): the cached package and its unpacked copy are gone; the
+    other plugin's stay; a later run (were the kernel to pin it again) downloads and verifies it afresh."""
+    digest = published[ECHO]
+    assert_ran(agent, "s1")
+    assert_ran(agent, "s2", f"{OTHER}@^1")
+    cache = registry_of(agent).cache
+    assert (cache.folder / blob_key(digest)).is_file() and unpacked(agent, digest).is_dir()
+
+    assert agent.plugins.evict([digest, "not-a-digest", "f" * 64]) == [digest]
+    assert not (cache.folder / blob_key(digest)).exists() and not unpacked(agent, digest).exists()
+    other = published[OTHER]
+    assert (cache.folder / blob_key(other)).is_file() and unpacked(agent, other).is_dir()
+    assert {p.sha256 for p in agent.plugins.installed()} == {published[OTHER]}
+
+    assert_ran(agent, "s3")
+    assert agent.peer.plugin_downloads == [digest, published[OTHER], digest]

@@ -308,15 +308,27 @@ class ConfigUpdate(_message.Message):
         ...
 
 class ConnectResponse(_message.Message):
-    __slots__ = ('dispatch', 'cancel', 'config')
+    __slots__ = ('dispatch', 'cancel', 'config', 'evict')
     DISPATCH_FIELD_NUMBER: _ClassVar[int]
     CANCEL_FIELD_NUMBER: _ClassVar[int]
     CONFIG_FIELD_NUMBER: _ClassVar[int]
+    EVICT_FIELD_NUMBER: _ClassVar[int]
     dispatch: JobAssignment
     cancel: CancelJob
     config: ConfigUpdate
+    evict: EvictPlugins
 
-    def __init__(self, dispatch: _Optional[_Union[JobAssignment, _Mapping]]=..., cancel: _Optional[_Union[CancelJob, _Mapping]]=..., config: _Optional[_Union[ConfigUpdate, _Mapping]]=...) -> None:
+    def __init__(self, dispatch: _Optional[_Union[JobAssignment, _Mapping]]=..., cancel: _Optional[_Union[CancelJob, _Mapping]]=..., config: _Optional[_Union[ConfigUpdate, _Mapping]]=..., evict: _Optional[_Union[EvictPlugins, _Mapping]]=...) -> None:
+        ...
+
+class EvictPlugins(_message.Message):
+    __slots__ = ('sha256', 'reason')
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    sha256: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+
+    def __init__(self, sha256: _Optional[_Iterable[str]]=..., reason: _Optional[str]=...) -> None:
         ...
 
 class FetchJobRunRequest(_message.Message):
