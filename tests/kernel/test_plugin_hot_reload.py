@@ -4,8 +4,7 @@ registry, store and blob store; packages signed by a real publisher key. Checked
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from marketplace_setup import CONFIG_SCHEMA, NAME, NAMESPACE, Publisher, ok, sha256_of, trust_body
+from polling import wait_for
 
 from kernel.cli.embedded import EmbeddedKernel
 from kernel.errors import InvalidInput
 from kernel.hot_reload import start_hot_reload
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll `condition` until it is truthy (returned) or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 class Folder:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from polling import wait_for
 
 from kernel.errors import InvalidInput, NotFound, PermissionDenied
 from kernel.plugin_watch import PluginFolderWatcher, watched_file
@@ -26,18 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 HELLO = json.loads((ROOT / "examples/plugins/hello-wat/manifest.json").read_text())
 NAME = HELLO["name"]
 QUIET = 0.15
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    """Poll `condition` until it is truthy (returned) or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 @dataclass
