@@ -6,6 +6,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ import httpx
 
 from proto.arcade.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from proto.arcade.stream.v1 import stream_pb2, stream_pb2_grpc
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 ADMIN_TOKEN = "e2e-admin-token"
 READY = re.compile(r"arcade kernel: gRPC (\S+), HTTP (\S+)")
@@ -351,3 +354,20 @@ def registry_env(root: Path, trust: Path) -> dict[str, str]:
         "ARCADE_REGISTRY_DIR": str(root / "kernel" / "registry"),
         "ARCADE_STORAGE_URL": f"file://{root / 'kernel' / 'blobs'}",
     }
+
+
+def install_hello_wat(cluster: Cluster, trust: Path) -> dict[str, Any]:
+    """On a kernel started with `registry_env(root, trust)`: trust set up (TRUST folder `trust`, publisher of
+    `examples`), examples/hello-wat built, published and installed; the `plugin publish` JSON."""
+    key = trust.parent / "examples.key"
+    cli_json(cluster, "key", "generate", "--out", str(key))
+    cli_json(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
+    cli_json(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
+    cli_json(cluster, "trust", "push", "--dir", str(trust))
+    plugin = trust.parent / "hello-wat"
+    shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
+    cli_json(cluster, "plugin", "build", str(plugin))
+    published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
+    installed = cluster.http("POST", "/api/v1/plugins/install", {"name": "examples/hello-wat"})["plugin"]
+    assert (installed["status"], installed["installed_version"]) == ("enabled", published["version"])
+    return published

@@ -8,15 +8,13 @@ copy and the kernel refuses the step."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from harness import Cluster, cli_json, job, registry_env
+from harness import Cluster, cli_json, install_hello_wat, job, registry_env
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = """
 name: registry-plugin
@@ -34,22 +32,12 @@ jobs:
 
 def test_an_agent_runs_a_published_plugin_until_it_is_revoked(tmp_path: Path) -> None:
     trust = tmp_path / "TRUST"
-    key = tmp_path / "examples.key"
     cluster = Cluster(tmp_path)
     try:
         cluster.kernel_extra_env = registry_env(tmp_path, trust)
         cluster.start_kernel()
-        cli_json(cluster, "key", "generate", "--out", str(key))
-        cli_json(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
-        cli_json(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
-        cli_json(cluster, "trust", "push", "--dir", str(trust))
-        plugin = tmp_path / "hello-wat"
-        shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
-        cli_json(cluster, "plugin", "build", str(plugin))
-        published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
+        published = install_hello_wat(cluster, trust)
         assert (published["name"], published["version"]) == ("examples/hello-wat", "0.1.0")
-        installed = cluster.http("POST", "/api/v1/plugins/install", {"name": "examples/hello-wat"})["plugin"]
-        assert (installed["status"], installed["installed_version"]) == ("enabled", "0.1.0")
 
         agent = cluster.start_agent("registry-1", extra=("--trust-root", str(trust / "root.json")))
         run = cluster.wait_run(cluster.run_pipeline(SPEC), timeout=240)

@@ -6,18 +6,15 @@ plugin at registration, which `arcade agents --json` shows."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
-from harness import ADMIN_TOKEN, Cluster, cli_json, job, registry_env
+from harness import Cluster, cli_json, install_hello_wat, job, registry_env
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = """
 name: registry-downloads
@@ -45,27 +42,11 @@ def scrape(port: int) -> dict[str, float]:
 
 def test_an_agent_logs_counts_and_reports_its_downloads(tmp_path: Path) -> None:
     trust = tmp_path / "TRUST"
-    key = tmp_path / "examples.key"
     cluster = Cluster(tmp_path)
     try:
         cluster.kernel_extra_env = registry_env(tmp_path, trust)
         cluster.start_kernel()
-        cli_json(cluster, "key", "generate", "--out", str(key))
-        cli_json(cluster, "trust", "init", "--dir", str(trust), "--server", cluster.http_url)
-        cli_json(cluster, "trust", "add-publisher", "examples", "--key", f"{key}.pub", "--dir", str(trust))
-        cli_json(cluster, "trust", "push", "--dir", str(trust))
-        plugin = tmp_path / "hello-wat"
-        shutil.copytree(ROOT / "examples/plugins/hello-wat", plugin, ignore=shutil.ignore_patterns("*.wasm"))
-        cli_json(cluster, "plugin", "build", str(plugin))
-        published = cli_json(cluster, "plugin", "publish", str(plugin), "--key", str(key))
-        digest = published["sha256"]
-        installed = httpx.post(
-            f"{cluster.http_url}/api/v1/plugins/install",
-            json={"name": "examples/hello-wat"},
-            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
-            timeout=30,
-        )
-        assert installed.status_code == 200, installed.text
+        digest = install_hello_wat(cluster, trust)["sha256"]
 
         port = free_port()
         options = ("--trust-root", str(trust / "root.json"), "--metrics-addr", f"127.0.0.1:{port}")
