@@ -51,16 +51,30 @@ class Publisher:
         add_publisher(self.trust, NAMESPACE, load_public_key(Path(f"{self.key}.pub")))
         self.count = 0
 
-    def package(self, version: str = "0.1.0", **changes: Any) -> Path:
+    def start_kernel(self, data: Path | None = None, **settings: Any) -> EmbeddedKernel:
+        """A started embedded kernel (data in `data`, default TMP/data) whose registry signs with this TRUST
+        folder's online keys; trust not uploaded yet."""
+        data = data or self.tmp / "data"
+        return EmbeddedKernel.for_data_dir(
+            data,
+            grpc_addr="127.0.0.1:0",
+            http_addr="127.0.0.1:0",
+            trust_online_keys=str(self.trust / "online"),
+            registry_dir=str(data / "registry"),
+            **settings,
+        ).start()
+
+    def package(self, version: str = "0.1.0", readme: str | None = None, **changes: Any) -> Path:
         """A package of the hello-wat manifest at `version`, with `changes` to the manifest (e.g.
-        permissions=..., config_schema=...); each package has different bytes."""
+        permissions=..., config_schema=...) and a stand-in entry; each package has different bytes unless
+        `readme` is given (the same version and readme: the same bytes)."""
         self.count += 1
         folder = self.tmp / f"plugin-{self.count}"
         folder.mkdir()
         document = {**HELLO_MANIFEST, "version": version, **changes}
         (folder / "manifest.json").write_text(json.dumps(document))
         (folder / "plugin.wasm").write_bytes(b"\0asm\1\0\0\0")
-        (folder / "README.md").write_text(f"package {self.count}")
+        (folder / "README.md").write_text(f"package {self.count}" if readme is None else readme)
         return pack(folder, self.tmp / f"package-{self.count}.zip").path
 
     def signed(self, role_metadata: bytes | None, package: Path) -> dict[str, Any]:
@@ -103,24 +117,24 @@ class Admin:
 
 
 @contextmanager
+def admin_api(embedded: EmbeddedKernel, publisher: Publisher) -> Iterator[httpx.Client]:
+    """An admin's client of `embedded`'s /api/v1, after uploading the publisher's trust metadata."""
+    with httpx.Client(
+        base_url=embedded.kernel.http_url + "/api/v1",
+        headers={"Authorization": f"Bearer {embedded.admin_token}"},
+        timeout=30,
+    ) as api:
+        ok(api.put("/registry/trust", json=trust_body(publisher.trust)))
+        yield api
+
+
+@contextmanager
 def registry_kernel(tmp: Path) -> Iterator[Admin]:
     """An embedded kernel whose registry signs with a fresh TRUST folder, trust uploaded."""
     publisher = Publisher(tmp)
-    data = tmp / "data"
-    embedded = EmbeddedKernel.for_data_dir(
-        data,
-        grpc_addr="127.0.0.1:0",
-        http_addr="127.0.0.1:0",
-        trust_online_keys=str(publisher.trust / "online"),
-        registry_dir=str(data / "registry"),
-    ).start()
+    embedded = publisher.start_kernel()
     try:
-        with httpx.Client(
-            base_url=embedded.kernel.http_url + "/api/v1",
-            headers={"Authorization": f"Bearer {embedded.admin_token}"},
-            timeout=30,
-        ) as api:
-            ok(api.put("/registry/trust", json=trust_body(publisher.trust)))
+        with admin_api(embedded, publisher) as api:
             yield Admin(embedded, publisher, api)
     finally:
         embedded.stop()

@@ -7,7 +7,8 @@ import hashlib
 
 import httpx
 import pytest
-from test_http_registry import Setup, publish, trust_body
+from marketplace_setup import Publisher, trust_body
+from test_http_registry import publish
 
 from agent.errors import PeerRejected, Unauthenticated
 from agent.grpc_peer import GrpcPeer
@@ -23,7 +24,7 @@ def agent_peer(kernel: EmbeddedKernel) -> GrpcPeer:
 
 @pytest.fixture
 def registry_kernel(tmp_path):
-    setup = Setup(tmp_path)
+    setup = Publisher(tmp_path)
     embedded = setup.start_kernel()
     try:
         with httpx.Client(

@@ -10,21 +10,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from marketplace_setup import HELLO_MANIFEST, NAME, NAMESPACE, Publisher, trust_body
 from sqlalchemy import select
 from tuf.api.metadata import Metadata
 
 from kernel.cli.embedded import EmbeddedKernel
 from kernel.store import models
-from plugin_sdk.package import pack
-from registry.keys import generate_key, load_public_key, load_signer
-from registry.trust import HttpFetcher, TrustClient, add_publisher, init, kernel_metadata_url, sign_release
+from registry.keys import generate_key, load_signer
+from registry.trust import HttpFetcher, TrustClient, kernel_metadata_url, sign_release
 from registry.trust.layout import release_path
 from registry.trust.releases import release_target
-
-ROOT = Path(__file__).resolve().parents[2]
-HELLO_MANIFEST = json.loads((ROOT / "examples/plugins/hello-wat/manifest.json").read_text())
-NAME = HELLO_MANIFEST["name"]  # examples/hello-wat
-NAMESPACE = NAME.split("/")[0]
 
 
 def problem(response: httpx.Response, status: int) -> dict:
@@ -33,49 +28,9 @@ def problem(response: httpx.Response, status: int) -> dict:
     return response.json()
 
 
-def trust_body(trust: Path) -> dict:
-    roots = [json.loads(p.read_text()) for p in sorted((trust / "metadata").glob("*.root.json"))]
-    newest = max((trust / "metadata").glob("*.targets.json"), key=lambda p: int(p.name.split(".")[0]))
-    return {"roots": roots, "targets": json.loads(newest.read_text())}
-
-
-class Setup:
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.trust = tmp / "TRUST"
-        init(self.trust)
-        self.key = tmp / "publisher.key"
-        generate_key(self.key)
-        add_publisher(self.trust, NAMESPACE, load_public_key(Path(f"{self.key}.pub")))
-        self.packages = 0
-
-    def start_kernel(self) -> EmbeddedKernel:
-        """An embedded kernel whose registry signs with this TRUST folder's online keys."""
-        data = self.tmp / "data"
-        return EmbeddedKernel.for_data_dir(
-            data,
-            grpc_addr="127.0.0.1:0",
-            http_addr="127.0.0.1:0",
-            trust_online_keys=str(self.trust / "online"),
-            registry_dir=str(data / "registry"),
-        ).start()
-
-    def package(self, version: str = "0.1.0", readme: str = "hello", manifest: dict | None = None) -> Path:
-        """A package of the hello-wat manifest (at `version`) with a stand-in entry; different `readme`,
-        different bytes."""
-        self.packages += 1
-        folder = self.tmp / f"plugin-{self.packages}"
-        folder.mkdir()
-        document = dict(manifest or HELLO_MANIFEST, version=version)
-        (folder / "manifest.json").write_text(json.dumps(document))
-        (folder / "plugin.wasm").write_bytes(b"\0asm\1\0\0\0")
-        (folder / "README.md").write_text(readme)
-        return pack(folder, self.tmp / f"package-{self.packages}.zip").path
-
-
 @pytest.fixture
 def setup(tmp_path):
-    return Setup(tmp_path)
+    return Publisher(tmp_path)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from marketplace_setup import CONFIG_SCHEMA, NAME, NAMESPACE, Publisher, ok, sha256_of, trust_body
+from marketplace_setup import CONFIG_SCHEMA, NAME, NAMESPACE, Publisher, admin_api, ok, sha256_of
 from polling import wait_for
 
 from kernel.cli.embedded import EmbeddedKernel
@@ -54,22 +54,10 @@ class Folder:
 
 @contextmanager
 def watched_kernel(tmp: Path, publisher: Publisher) -> Iterator[Folder]:
-    data, folder = tmp / "data", tmp / "plugins"
-    embedded = EmbeddedKernel.for_data_dir(
-        data,
-        grpc_addr="127.0.0.1:0",
-        http_addr="127.0.0.1:0",
-        trust_online_keys=str(publisher.trust / "online"),
-        registry_dir=str(data / "registry"),
-        plugins_dir=str(folder),
-    ).start()
+    folder = tmp / "plugins"
+    embedded = publisher.start_kernel(tmp / "data", plugins_dir=str(folder))
     try:
-        with httpx.Client(
-            base_url=embedded.kernel.http_url + "/api/v1",
-            headers={"Authorization": f"Bearer {embedded.admin_token}"},
-            timeout=30,
-        ) as api:
-            ok(api.put("/registry/trust", json=trust_body(publisher.trust)))
+        with admin_api(embedded, publisher) as api:
             yield Folder(embedded, publisher, api, folder)
     finally:
         embedded.stop()

@@ -86,17 +86,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kernel"))  # the registry kernel's helpers
 
-from test_http_registry import (
-    HELLO_MANIFEST,
-    NAME,
-    NAMESPACE,
-    Setup,
-    problem,
-    publish,
-    signed_role,
-    trust_body,
-    upload,
-)
+from marketplace_setup import HELLO_MANIFEST, NAME, NAMESPACE, Publisher, trust_body
+from test_http_registry import problem, publish, signed_role, upload
 
 from agent.errors import PeerRejected, PluginUnavailable
 from agent.grpc_peer import GrpcPeer
@@ -113,7 +104,7 @@ from registry.trust import HttpFetcher, TrustClient, kernel_metadata_url
 class RegistryKernel:
     """A started EmbeddedKernel with the registry on and the trust uploaded; `api` talks to it as admin."""
 
-    def __init__(self, setup: Setup, **settings: Any) -> None:
+    def __init__(self, setup: Publisher, **settings: Any) -> None:
         data = setup.tmp / "data"
         data.mkdir()
         self.setup = setup
@@ -158,7 +149,7 @@ def s3_kernel(tmp_path: Path, s3_endpoint: str) -> Iterator[tuple[RegistryKernel
     """A registry kernel whose blob store is an S3 bucket on the moto server; yields it and the bucket."""
     bucket = f"arcade-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
-    kernel = RegistryKernel(Setup(tmp_path), storage_url=f"s3://{bucket}/ci", s3_endpoint_url=s3_endpoint)
+    kernel = RegistryKernel(Publisher(tmp_path), storage_url=f"s3://{bucket}/ci", s3_endpoint_url=s3_endpoint)
     try:
         yield kernel, bucket
     finally:
@@ -168,7 +159,7 @@ def s3_kernel(tmp_path: Path, s3_endpoint: str) -> Iterator[tuple[RegistryKernel
 @pytest.fixture(scope="module")
 def file_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryKernel]:
     """One registry kernel (local blob store) for the upload refusals, which change nothing."""
-    kernel = RegistryKernel(Setup(tmp_path_factory.mktemp("kernel")))
+    kernel = RegistryKernel(Publisher(tmp_path_factory.mktemp("kernel")))
     kernel.publish("0.1.0")
     try:
         yield kernel
