@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ApiClient, CliError
+from kernel.cli.options import json_object
 from kernel.cli.output import print_json, print_table
 from kernel.cli.publish import signed_path
 from kernel.cli.signing import Package, load_package
@@ -255,20 +256,9 @@ def cmd_plugin_update(args: argparse.Namespace) -> int:
     return _installed(plugin.get("plugin", plugin), args.json, "updated")
 
 
-def parse_config(text: str) -> dict[str, Any]:
-    """--set-json's value: a JSON object, or exit 2 saying what it is instead."""
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise CliError(f"--set-json: not valid JSON: {exc}", EXIT_USAGE) from exc
-    if not isinstance(value, dict):
-        raise CliError(f"--set-json: expected a JSON object, got {type(value).__name__}: {text}", EXIT_USAGE)
-    return value
-
-
 def cmd_plugin_config(args: argparse.Namespace) -> int:
     name = parse_name(args.name)
-    config = parse_config(args.set_json)
+    config = json_object(args.set_json, "--set-json")
     api = _client(args)
     try:
         plugin = api.request("PUT", _path(name), {"config": config})

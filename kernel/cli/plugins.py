@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from kernel.cli.options import json_object
 from kernel.cli.output import error, print_json
 from plugin_sdk.errors import ManifestError, PluginError
 from plugin_sdk.manifest import MANIFEST_NAME, Manifest, load_manifest
@@ -133,7 +134,7 @@ def cmd_plugin_test(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     manifest = _load(root)
     action = _pick_action(manifest, args.action_name)
-    call_args = _parse_args(args.args) if args.args is not None else _example_args(manifest, action)
+    call_args = json_object(args.args, "--args") if args.args is not None else _example_args(manifest, action)
     env = _parse_env(args.env, manifest)
     source_workspace = Path(args.workspace) if args.workspace else None
     if source_workspace is not None and not source_workspace.is_dir():
@@ -195,16 +196,6 @@ def _pick_action(manifest: Manifest, chosen: str | None) -> str:
     if len(manifest.actions) == 1:
         return next(iter(manifest.actions))
     raise CliError(f"--action is required: {manifest.name} has the actions {names}", EXIT_USAGE)
-
-
-def _parse_args(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise CliError(f"--args: not valid JSON: {exc}", EXIT_USAGE) from exc
-    if not isinstance(value, dict):
-        raise CliError(f"--args: expected a JSON object, got {type(value).__name__}: {text}", EXIT_USAGE)
-    return value
 
 
 def _example_args(manifest: Manifest, action: str) -> dict[str, Any]:
