@@ -11,7 +11,7 @@ blob store); uninstall evicts them from every tier. Every method blocks: call it
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -225,9 +225,15 @@ class PluginMarketplace:
 
     # -------------------------------------------------------------------------------------- agents
 
+    def pins(self, uses: Iterable[str]) -> dict[str, agent_pb2.PluginPin | None]:
+        """What an agent may run for each `uses:` reference of a job (see `kernel.plugin_pins.pin`); the
+        signed targets are read once for all of them."""
+        namespaces = self._delegated_namespaces()
+        return {ref: pin(self.journal.db, ref, namespaces) for ref in dict.fromkeys(uses)}
+
     def pin(self, uses: str) -> agent_pb2.PluginPin | None:
-        """What an agent may run for a `uses:` step (see `kernel.plugin_pins.pin`)."""
-        return pin(self.journal.db, uses, self._delegated_namespaces())
+        """What an agent may run for one `uses:` step."""
+        return self.pins([uses])[uses]
 
     def _delegated_namespaces(self) -> set[str]:
         try:

@@ -69,6 +69,15 @@ def check_package(path: Path, max_bytes: int) -> Manifest:
             raise InvalidInput(f"invalid plugin package: {exc}", problems=list(exc.problems)) from None
 
 
+def _release_ref(path: str, target: TargetFile) -> tuple[str, str, str] | None:
+    """(name, version, sha256) of a release target `ns/name@version`; None when it is not one."""
+    parsed = parse_release_path(path)
+    sha256 = target.hashes.get("sha256")
+    if parsed is None or not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        return None
+    return parsed[0], parsed[1], sha256
+
+
 def _signed_version(document: Any, where: str) -> int:
     signed = document.get("signed") if isinstance(document, dict) else None
     version = signed.get("version") if isinstance(signed, dict) else None
@@ -207,18 +216,20 @@ class PluginRegistry:
     def _restorable(self, path: str, target: TargetFile) -> bool:
         """A release already signed into the role whose catalog rows an uninstall removed, and whose package
         was uploaded again: publishing it again records it again."""
-        parsed = parse_release_path(path)
-        sha256 = target.hashes.get("sha256")
-        if parsed is None or not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        release = _release_ref(path, target)
+        if release is None:
             return False
-        name, version = parsed
+        name, version, sha256 = release
+        return self._recorded_sha256(name, version) is None and self.blobs.exists(sha256)
+
+    def _recorded_sha256(self, name: str, version: str) -> str | None:
+        """The digest the catalog holds for `name@version`, or None when it has no such version."""
         with self.journal.db.session() as session:
-            recorded = session.scalar(
-                select(models.PluginVersion.id)
+            return session.scalar(
+                select(models.PluginVersion.sha256)
                 .join(models.Plugin)
                 .where(models.Plugin.name == name, models.PluginVersion.version == version)
             )
-        return recorded is None and self.blobs.exists(sha256)
 
     def recorded(self, sha256: str) -> bool:
         """Whether a version in the catalog has this package digest."""
@@ -256,17 +267,11 @@ class PluginRegistry:
             ) from None
 
     def _check_release(self, path: str, target: TargetFile) -> tuple[PublishedRelease, dict[str, Any]]:
-        parsed = parse_release_path(path)
-        sha256 = target.hashes.get("sha256")
-        if parsed is None or not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        release = _release_ref(path, target)
+        if release is None:
             raise InvalidInput(f"release {path!r}: expected NS/NAME@VERSION with a sha256 hash")
-        name, version = parsed
-        with self.journal.db.session() as session:
-            existing = session.scalar(
-                select(models.PluginVersion.sha256)
-                .join(models.Plugin)
-                .where(models.Plugin.name == name, models.PluginVersion.version == version)
-            )
+        name, version, sha256 = release
+        existing = self._recorded_sha256(name, version)
         if existing is not None and existing != sha256:
             raise Conflict(
                 f"{name}@{version} exists with sha256 {existing}; a published version never changes"

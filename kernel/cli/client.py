@@ -48,10 +48,14 @@ class ApiClient:
         self._check(response)
         return response.json() if response.content else None
 
-    def put_bytes(self, path: str, data: bytes, content_type: str = "application/octet-stream") -> Any:
-        """PUT raw bytes (e.g. a plugin package); returns the JSON answer."""
+    def send_bytes(
+        self, method: str, path: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> Any:
+        """PUT or POST raw bytes (e.g. a plugin package); returns the JSON answer."""
         try:
-            response = self._http.put("/api/v1" + path, content=data, headers={"Content-Type": content_type})
+            response = self._http.request(
+                method, "/api/v1" + path, content=data, headers={"Content-Type": content_type}
+            )
         except httpx.HTTPError as exc:
             raise CliError(f"cannot reach the kernel at {self.server}: {exc}") from exc
         self._check(response)

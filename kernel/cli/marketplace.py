@@ -52,15 +52,6 @@ class MarketplaceClient(ApiClient):
             exc.exit_code = EXIT_USAGE if response.status_code in _USAGE_STATUSES else EXIT_FAILED
             raise
 
-    def post_bytes(self, path: str, data: bytes, content_type: str) -> Any:
-        """POST raw bytes (a package zip); returns the JSON answer."""
-        try:
-            response = self._http.post("/api/v1" + path, content=data, headers={"Content-Type": content_type})
-        except httpx.HTTPError as exc:
-            raise CliError(f"cannot reach the kernel at {self.server}: {exc}") from exc
-        self._check(response)
-        return response.json() if response.content else None
-
 
 def _client(args: argparse.Namespace) -> MarketplaceClient:
     return MarketplaceClient(args.server, args.token)
@@ -212,9 +203,9 @@ def _install_package(api: MarketplaceClient, path: Path, scratch: Path) -> dict[
     signed = signed_path(path)
     if signed.is_file() and not _published(api, package):
         document = _read_signed(signed)
-        api.put_bytes(f"/plugins/blobs/{package.sha256}", package.data, "application/zip")
+        api.send_bytes("PUT", f"/plugins/blobs/{package.sha256}", package.data, "application/zip")
         api.request("POST", "/plugins/publish", document)
-    return api.post_bytes("/plugins/install", package.data, "application/zip")["plugin"]
+    return api.send_bytes("POST", "/plugins/install", package.data, "application/zip")["plugin"]
 
 
 def cmd_plugin_install(args: argparse.Namespace) -> int:

@@ -199,5 +199,5 @@ def sign_package(api: ApiClient, package: Package, key_file: Path) -> SignedRele
 def publish_release(api: ApiClient, release: SignedRelease) -> dict[str, Any]:
     """Upload the package under its sha256, then the signed role; the kernel's answer."""
     package = release.package
-    api.put_bytes(f"/plugins/blobs/{package.sha256}", package.data, "application/zip")
+    api.send_bytes("PUT", f"/plugins/blobs/{package.sha256}", package.data, "application/zip")
     return api.request("POST", "/plugins/publish", release.document())

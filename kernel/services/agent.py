@@ -90,8 +90,10 @@ def assignment_pb(
     def clear(text: str) -> str:
         return substitute(text, reveal)
 
+    pins = marketplace.pins(s.uses for s in steps if s.uses) if marketplace is not None else {}
+
     def pin(uses: str | None) -> dict[str, agent_pb2.PluginPin]:
-        found = marketplace.pin(uses) if marketplace is not None and uses else None
+        found = pins.get(uses) if uses else None
         return {"plugin": found} if found is not None else {}
 
     # Conditions see the env as stored: `${{ secrets.X }}` stays a reference there.
