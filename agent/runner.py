@@ -14,12 +14,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from agent.artifacts import ArtifactTransfer
+from agent.conditions import any_would_run, skip_report
 from agent.config import AgentConfig
 from agent.errors import WorkspaceError
 from agent.events import EventShipper
@@ -33,7 +34,6 @@ from agent.process import StepProcess, describe_returncode, exit_code_of, shell_
 from agent.reports import ReportQueue
 from agent.sandbox import StopSignal
 from agent.workspace import Workspaces
-from kernel.conditions import ConditionError, evaluate, failed_message, skipped_message
 
 __all__ = [
     "AgentIdentity",
@@ -201,9 +201,9 @@ class JobRunner:
             if held is not None:
                 result, job_message = held, f"step '{step.name}' failed: {held.message}"
             else:
-                later = steps[position + 1 :]
-                last = not self._any_would_run(later, upstream_ok=failure is None)
-                last_if_failed = last if step.continue_on_error else not self._any_would_run(later, False)
+                later, context = steps[position + 1 :], job.condition_context
+                last = not any_would_run(later, context, upstream_ok=failure is None)
+                last_if_failed = last if step.continue_on_error else not any_would_run(later, context, False)
                 outcome = self._run_step(
                     step, workspace, job_deadline, last=last, last_if_failed=last_if_failed
                 )
@@ -239,38 +239,12 @@ class JobRunner:
             self._upload_problems += self._artifacts.upload_all(self.assignment, workspace, step_log.system)
 
     def _check_condition(self, step: StepAssignment, *, upstream_ok: bool) -> StepReport | None:
-        """None when the step should run; else its final report (SKIPPED, or FAILED if `when` broke), queued.
-
-        A step without `when` runs unless an earlier step failed (the caller never asks then).
-        """
-        if not step.when:
-            return None
-        values = self.assignment.condition_context
-        try:
-            if evaluate(step.when, values, upstream_ok=upstream_ok):
-                return None
-            status, message, exit_code = Status.SKIPPED, skipped_message(step.when), 0
-        except ConditionError as error:
-            status, message, exit_code = Status.FAILED, failed_message(step.when, error), 1
-        at = now_ms()
-        final = StepReport(step.step_run_id, status, exit_code, message, at, at, 0)
-        self._reports.put(final)
-        log.info("job %s, step %s: %s", self.job_run_id, step.name, message)
+        """None when the step should run; else its final report (see `skip_report`), queued."""
+        final = skip_report(step, self.assignment.condition_context, upstream_ok=upstream_ok)
+        if final is not None:
+            self._reports.put(final)
+            log.info("job %s, step %s: %s", self.job_run_id, step.name, final.message)
         return final
-
-    def _any_would_run(self, steps: Sequence[StepAssignment], upstream_ok: bool) -> bool:
-        """Whether any of `steps` would run after the current one (artifacts upload in the last that runs)."""
-        for step in steps:
-            if not step.when:
-                if upstream_ok:
-                    return True
-                continue
-            try:
-                if evaluate(step.when, self.assignment.condition_context, upstream_ok=upstream_ok):
-                    return True
-            except ConditionError:
-                continue  # it fails without running
-        return False
 
     # -- one step
 
