@@ -40,7 +40,6 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -50,9 +49,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cluster import log, machine
-from securesystemslib.signer import CryptoSigner
-from tuf.api.metadata import Metadata, Targets
+from cluster import log, machine, ms, timed
+from registry_refresh import refresh_figures
 
 from agent.grpc_peer import GrpcPeer
 from agent.peer import AgentInfo
@@ -69,35 +67,18 @@ from registry.blobs import PluginBlobs
 from registry.cache import TieredCache
 from registry.keys import generate_key, load_public_key, load_signer
 from registry.trust import (
-    DirectoryFetcher,
-    OnlineRepository,
-    TrustClient,
     add_publisher,
     init,
-    load_online_keys,
     release_path,
     sign_release,
 )
-from registry.trust.layout import EXPIRY, utc_now
-from registry.trust.releases import build_index, release_target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "plugins"
 BLOB_MB = int(os.environ.get("BENCH_REGISTRY_BLOB_MB", "32"))
 REPEATS = int(os.environ.get("BENCH_REGISTRY_REPEATS", "5"))
 WITH_COMPONENT = os.environ.get("BENCH_REGISTRY_COMPONENT", "1") != "0"
-PLUGINS = 1000
 CONTEXT = {"run_id": "bench", "job": "bench", "step": "bench", "workspace": "/workspace"}
-
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    began = time.perf_counter()
-    result = call()
-    return time.perf_counter() - began, result
 
 
 def mb_s(size: int, seconds: list[float]) -> float:
@@ -347,83 +328,6 @@ def start_moto() -> tuple[Any, str] | None:
     return server, f"http://{host}:{port}"
 
 
-# ---- (c) refresh with 1,000 plugins ------------------------------------------------------------------------
-
-
-def publish_many(folder: Path, namespaces: int) -> tuple[OnlineRepository, Path, str, float, int]:
-    """An OnlineRepository with PLUGINS plugins over `namespaces` namespaces, one signed role update each.
-
-    Returns the repository, the root, a plugin to look up, the seconds the repository took to accept the
-    roles, and the bytes of the largest role."""
-    trust = folder / "TRUST"
-    init(trust)
-    signer = CryptoSigner.generate_ed25519()
-    names = [f"ns{n:02d}" for n in range(namespaces)]
-    for namespace in names:
-        add_publisher(trust, namespace, signer.public_key)
-    repo = OnlineRepository(folder / "online", load_online_keys(trust / "online"))
-    repo.sync(trust / "metadata")
-    template = json.loads((EXAMPLES / "hello-wat" / "manifest.json").read_text())
-    accepted = 0.0
-    largest = 0
-    per_namespace = PLUGINS // namespaces
-    for namespace in names:
-        role = Targets(version=1, expires=utc_now() + EXPIRY["delegated"])
-        for number in range(per_namespace):
-            name = f"{namespace}/plugin-{number:04d}"
-            path = release_path(name, "1.0.0")
-            manifest = {**template, "name": name, "version": "1.0.0"}
-            digest = hashlib.sha256(name.encode()).hexdigest()
-            role.targets[path] = release_target(path, 1000 + number, digest, manifest)
-            role.targets[name] = build_index(name, ["1.0.0"])
-        md = Metadata(role)
-        md.sign(signer)
-        data = md.to_bytes()
-        largest = max(largest, len(data))
-        seconds, _ = timed(
-            lambda namespace=namespace, data=data: repo.accept_delegated_update(namespace, data)
-        )
-        accepted += seconds
-    lookup = f"{names[-1]}/plugin-{per_namespace - 1:04d}"
-    return repo, trust / "root.json", lookup, accepted, largest
-
-
-def refresh_figures(folder: Path, namespaces: int) -> dict[str, Any]:
-    repo, root, lookup, accepted, largest = publish_many(folder, namespaces)
-
-    def client(metadata_dir: Path) -> tuple[float, float]:
-        trust = TrustClient(root, metadata_dir, DirectoryFetcher(repo.metadata_dir))
-        refresh, _ = timed(trust.refresh)
-        find, found = timed(lambda: trust.find(lookup, "^1"))
-        assert found.version == "1.0.0"
-        return refresh, find
-
-    cold = [client(folder / f"cold-{n}") for n in range(REPEATS)]
-    warm = [client(folder / "cold-0") for _ in range(REPEATS)]
-    # The agent's steady state: one long-lived client, refreshed before every plugin step.
-    steady_client = TrustClient(root, folder / "steady", DirectoryFetcher(repo.metadata_dir))
-    steady_client.refresh()
-    steady_client.find(lookup, "^1")
-    steady = [
-        (timed(steady_client.refresh)[0], timed(lambda: steady_client.find(lookup, "^1"))[0])
-        for _ in range(REPEATS)
-    ]
-    figures = {
-        "namespaces": namespaces,
-        "plugins": PLUGINS,
-        "largest_role_bytes": largest,
-        "publish_accept_ms": ms(accepted),
-        "cold_refresh_ms": ms(statistics.median(r for r, _ in cold)),
-        "cold_find_ms": ms(statistics.median(f for _, f in cold)),
-        "warm_refresh_ms": ms(statistics.median(r for r, _ in warm)),
-        "warm_find_ms": ms(statistics.median(f for _, f in warm)),
-        "steady_refresh_ms": ms(statistics.median(r for r, _ in steady)),
-        "steady_find_ms": ms(statistics.median(f for _, f in steady)),
-    }
-    log(f"refresh with {PLUGINS} plugins in {namespaces} namespace(s): {figures}")
-    return figures
-
-
 # ---- main --------------------------------------------------------------------------------------------------
 
 
@@ -470,8 +374,8 @@ def main() -> None:
             registry.close()
         result["refresh_1000"] = {
             "fetcher": "DirectoryFetcher (no transport); TrustClient.refresh() + find() of one plugin",
-            "one_namespace": refresh_figures(folder / "refresh-1", 1),
-            "twenty_namespaces": refresh_figures(folder / "refresh-20", 20),
+            "one_namespace": refresh_figures(folder / "refresh-1", 1, REPEATS),
+            "twenty_namespaces": refresh_figures(folder / "refresh-20", 20, REPEATS),
         }
     result["seconds"] = round(time.perf_counter() - began, 1)
     result["machine"] = context

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,17 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * q // 100))
     return ordered[int(rank) - 1]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds `call` took, and what it returned."""
+    began = time.perf_counter()
+    result = call()
+    return time.perf_counter() - began, result
 
 
 def machine() -> dict[str, float]:
